@@ -1,0 +1,3 @@
+"""A drop-in compatible implementation of the OpenStack Placement API."""
+
+__version__ = '1.0.0'

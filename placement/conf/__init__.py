@@ -1,0 +1,57 @@
+"""Configuration: option definitions and how a ConfigOpts is loaded.
+
+Every option can be set in placement.conf or, with precedence over the
+file, through an ``OS_<GROUP>__<OPTION>`` environment variable (oslo.config's
+environment source), e.g. ``OS_PLACEMENT_DATABASE__CONNECTION``.
+"""
+import os
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from placement.conf import opts
+
+
+def register_opts(conf):
+    for module in opts.MODULES:
+        module.register_opts(conf)
+
+
+def default_config_files():
+    """placement.conf in $OS_PLACEMENT_CONFIG_DIR, or oslo.config's search.
+
+    oslo.config searches ~/.placement/, ~/, /etc/placement/ and /etc/ for
+    placement.conf (and placement.conf.d/) when given None.
+    """
+    conf_dir = os.environ.get('OS_PLACEMENT_CONFIG_DIR')
+    if conf_dir:
+        path = os.path.join(conf_dir, 'placement.conf')
+        return [path] if os.path.exists(path) else []
+    return None
+
+
+def load(argv=None, conf=None, config_files=None):
+    """Return a ConfigOpts with every placement option, parsed from argv,
+    config files and the environment."""
+    conf = conf if conf is not None else cfg.ConfigOpts()
+    register_opts(conf)
+    logging.register_options(conf)
+    opts.set_defaults(conf)
+    if config_files is None:
+        config_files = default_config_files()
+    conf(argv if argv is not None else [], project='placement',
+         default_config_files=config_files)
+    return conf
+
+
+def database_url(conf):
+    """The configured connection, or the embedded SQLite file."""
+    url = conf.placement_database.connection
+    if url:
+        return url
+    os.makedirs(conf.state_path, exist_ok=True)
+    return 'sqlite:///' + os.path.join(conf.state_path, 'placement.sqlite')
+
+
+def uses_embedded_database(conf):
+    return not conf.placement_database.connection

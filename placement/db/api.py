@@ -1,0 +1,150 @@
+"""Engines, transactions and the transaction-level retry.
+
+One ``Database`` per application holds an oslo.db enginefacade transaction
+context. The object layer opens transactions with ``db.writer(ctx)`` or
+``db.reader(ctx)``; nested calls with the same context join the outer
+transaction, so a handler-level operation is one transaction.
+
+Isolation: PostgreSQL runs at its default READ COMMITTED; MySQL/MariaDB is
+switched from REPEATABLE READ to READ COMMITTED so that a statement issued
+after a row lock was taken sees the latest committed data (see
+doc/concurrency.rst for why the allocation write path depends on this).
+"""
+import functools
+import logging
+import threading
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
+
+from placement import conf as placement_conf
+from placement.db import standard
+
+LOG = logging.getLogger(__name__)
+
+# Deadlocks, Galera certification failures (both MySQL error 1213) and
+# SQLite lock timeouts abort a whole transaction; retrying the transaction
+# from its first statement is always safe because nothing was committed.
+MAX_DEADLOCK_RETRIES = 8
+
+
+def _is_sqlite_lock_error(exc):
+    return (isinstance(exc, (db_exc.DBError, sa.exc.OperationalError)) and
+            'database is locked' in str(exc))
+
+
+def retry_on_deadlock(fn):
+    """Re-run ``fn`` (which must open and commit its own transaction) when
+    the database aborted it for a deadlock or a lock timeout."""
+    return oslo_db_api.wrap_db_retry(
+        max_retries=MAX_DEADLOCK_RETRIES, retry_on_deadlock=True,
+        retry_interval=0.02, inc_retry_interval=True,
+        max_retry_interval=0.5, jitter=True,
+        exception_checker=_is_sqlite_lock_error)(fn)
+
+
+def _tune_engine(engine):
+    dialect = engine.dialect.name
+    if dialect == 'mysql':
+        @sa.event.listens_for(engine, 'connect')
+        def _read_committed(dbapi_conn, record):
+            with dbapi_conn.cursor() as cur:
+                cur.execute('SET SESSION TRANSACTION ISOLATION LEVEL '
+                            'READ COMMITTED')
+    elif dialect == 'sqlite':
+        @sa.event.listens_for(engine, 'connect')
+        def _sqlite_pragmas(dbapi_conn, record):
+            cur = dbapi_conn.cursor()
+            if engine.url.database not in (None, '', ':memory:'):
+                cur.execute('PRAGMA journal_mode=WAL')
+            cur.execute('PRAGMA busy_timeout=30000')
+            cur.close()
+    # oslo.db opened a test connection before this hook ran; drop it so
+    # that every pooled connection gets the settings above.
+    engine.dispose()
+
+
+class Database:
+    """The database of one placement application."""
+
+    def __init__(self, conf):
+        self.url = placement_conf.database_url(conf)
+        db = conf.placement_database
+        self._tcm = enginefacade.transaction_context()
+        options = dict(
+            connection=self.url,
+            slave_connection=db.slave_connection,
+            sqlite_fk=True,
+            sqlite_synchronous=db.sqlite_synchronous,
+            mysql_sql_mode=db.mysql_sql_mode,
+            connection_recycle_time=db.connection_recycle_time,
+            connection_debug=db.connection_debug,
+            connection_trace=db.connection_trace,
+            max_pool_size=db.max_pool_size,
+            max_overflow=db.max_overflow,
+            pool_timeout=db.pool_timeout,
+            max_retries=db.max_retries,
+            retry_interval=db.retry_interval,
+            connection_parameters=db.connection_parameters or None,
+        )
+        self._tcm.configure(**{k: v for k, v in options.items()
+                               if v is not None})
+        self._tcm.append_on_engine_create(_tune_engine)
+        self._standard_synced = False
+        self._standard_lock = threading.Lock()
+
+    def ensure_standard_data(self):
+        """Once per process, add the standard resource classes and traits
+        that the installed os-resource-classes and os-traits define and the
+        database lacks (after a library upgrade without a db sync). Runs on
+        first use rather than at startup so that a process started while
+        the database is down still comes up."""
+        if self._standard_synced:
+            return
+        with self._standard_lock:
+            if not self._standard_synced:
+                with self.engine.begin() as conn:
+                    standard.sync(conn)
+                self._standard_synced = True
+
+    def writer(self, context):
+        """A read-write transaction (a Core Connection) bound to context."""
+        return self._tcm.writer.connection.using(context)
+
+    def reader(self, context):
+        """A read-only transaction; joins an enclosing writer."""
+        return self._tcm.reader.connection.using(context)
+
+    @property
+    def engine(self):
+        return self._tcm.writer.get_engine()
+
+    @property
+    def dialect(self):
+        return self.engine.dialect.name
+
+    def dispose(self):
+        self._tcm.dispose_pool()
+
+
+def writer(fn):
+    """Run the object-layer function ``fn(ctx, conn, ...)`` in a write
+    transaction; callers call it as ``fn(ctx, ...)``. Nested decorated
+    calls with the same context share one transaction."""
+    @functools.wraps(fn)
+    def wrapper(ctx, *args, **kwargs):
+        with ctx.db.writer(ctx) as conn:
+            return fn(ctx, conn, *args, **kwargs)
+    return wrapper
+
+
+def reader(fn):
+    """Like ``writer`` but read-only (joins an enclosing write
+    transaction)."""
+    @functools.wraps(fn)
+    def wrapper(ctx, *args, **kwargs):
+        with ctx.db.reader(ctx) as conn:
+            return fn(ctx, conn, *args, **kwargs)
+    return wrapper

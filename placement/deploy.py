@@ -1,0 +1,65 @@
+"""Composes the WSGI application from its middleware.
+
+Outermost first::
+
+    RequestId -> CORS (when [cors] allowed_origin is set) -> FaultWrapper
+      -> auth (keystone | noauth2) -> ContextMiddleware
+      -> MicroversionMiddleware -> Router -> placement.handlers.*
+"""
+import logging
+
+from oslo_middleware import cors
+from oslo_middleware import request_id
+
+from placement.db import api as db_api
+from placement.db import migration
+from placement.middleware import auth
+from placement.middleware import context as context_mw
+from placement.middleware import fault
+from placement import conf as placement_conf
+from placement import microversion
+from placement import policy
+from placement import router
+
+LOG = logging.getLogger(__name__)
+
+
+class PlacementRequestId(request_id.RequestId):
+    # Answer with both the current and the legacy header name.
+    compat_headers = ['openstack-request-id']
+
+
+def _cors(application, conf):
+    """CORS is on only when [cors] allowed_origin is configured."""
+    middleware = cors.CORS(application, conf)
+    return middleware if conf.cors.allowed_origin else application
+
+
+def build_app(conf, db):
+    enforcer = policy.make_enforcer(conf)
+    application = router.Router()
+    application = microversion.MicroversionMiddleware(application)
+    application = context_mw.ContextMiddleware(application, db, conf,
+                                               enforcer)
+    if conf.api.auth_strategy == 'noauth2':
+        application = auth.NoAuthMiddleware(application)
+    else:
+        application = auth.KeystoneMiddleware(application, conf)
+    application = fault.FaultWrapper(application)
+    application = _cors(application, conf)
+    application = PlacementRequestId(application)
+    return application
+
+
+def prepare_database(conf, db):
+    """Migrate when asked to, or when the embedded SQLite database is in use
+    (nothing else would create it)."""
+    if (conf.placement_database.sync_on_startup or
+            placement_conf.uses_embedded_database(conf)):
+        migration.upgrade(db.engine)
+
+
+def loadapp(conf):
+    db = db_api.Database(conf)
+    prepare_database(conf, db)
+    return build_app(conf, db)

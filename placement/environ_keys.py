@@ -1,0 +1,9 @@
+"""Keys under which the middleware leaves per-request state in the WSGI
+environ, in the order the pipeline sets them."""
+
+# Set by oslo.middleware's RequestId.
+REQUEST_ID = 'openstack.request_id'
+# A placement.context.RequestContext, set by the context middleware.
+CONTEXT = 'placement.context'
+# A microversion_parse.Version, set by the microversion middleware.
+MICROVERSION = 'placement.microversion'

@@ -1,0 +1,116 @@
+"""What every handler needs: the context, the JSON body, the JSON answer.
+
+Handlers stay thin by calling these instead of repeating the checks.
+"""
+import datetime
+import json
+
+import jsonschema
+from oslo_utils import uuidutils
+import webob
+import webob.exc
+
+from placement import environ_keys
+from placement import errors
+from placement import microversion
+
+JSON = 'application/json'
+
+_FORMAT_CHECKER = jsonschema.FormatChecker()
+
+
+@_FORMAT_CHECKER.checks('uuid')
+def _is_uuid(value):
+    return not isinstance(value, str) or uuidutils.is_uuid_like(value)
+
+
+def context(req):
+    return req.environ[environ_keys.CONTEXT]
+
+
+def version(req):
+    return microversion.requested(req)
+
+
+def _validator(schema):
+    return jsonschema.Draft7Validator(schema, format_checker=_FORMAT_CHECKER)
+
+
+def validate(data, schema, prefix='JSON does not validate: %s'):
+    """Raise a 400 naming the first schema violation of ``data``."""
+    try:
+        _validator(schema).validate(data)
+    except jsonschema.ValidationError as exc:
+        raise errors.bad_request(prefix % exc.message)
+
+
+def extract_json(req, schema):
+    """The validated JSON body of ``req``.
+
+    415 for a body that is not declared application/json, 400 for
+    malformed JSON or a body that does not match ``schema``.
+    """
+    if req.content_type != JSON:
+        raise errors.http_error(
+            webob.exc.HTTPUnsupportedMediaType,
+            'The media type %(bad)s is not supported, use %(good)s',
+            bad=req.content_type or None, good=JSON)
+    try:
+        data = json.loads(req.body)
+    except ValueError as exc:
+        raise errors.bad_request('Malformed JSON: %(error)s', error=exc)
+    validate(data, schema)
+    return data
+
+
+def validate_query(req, schema):
+    """Check the query string (as a dict of its last values) against
+    ``schema``."""
+    validate(dict(req.GET), schema,
+             prefix='Invalid query string parameters: %s')
+
+
+def _http_date(value):
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value
+
+
+def utcnow():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def json_response(req, body, status=200, last_modified=None, location=None):
+    """A JSON response. From microversion 1.15 a GET (or a write that
+    returns the written resource) carries Last-Modified and
+    Cache-Control: no-cache; pass ``last_modified=False`` for answers that
+    must not carry them."""
+    response = webob.Response(status=status, content_type=JSON,
+                              charset=None)
+    response.body = json.dumps(body).encode('utf-8')
+    if last_modified is not False and version(req) >= (1, 15):
+        response.last_modified = _http_date(last_modified or utcnow())
+        response.cache_control = 'no-cache'
+    if location:
+        response.location = location
+    return response
+
+
+def no_content(status=204):
+    response = webob.Response(status=status)
+    # No body, no content type: webob would otherwise default one.
+    response.content_type = None
+    return response
+
+
+def latest(timestamps):
+    """The newest of some created_at/updated_at values (None ignored), or
+    now when there are none."""
+    values = [t for t in timestamps if t is not None]
+    return max(values) if values else utcnow()
+
+
+def require_uuid(value, what='resource provider'):
+    if not uuidutils.is_uuid_like(value):
+        raise errors.bad_request('Malformed %(what)s uuid: %(value)s',
+                                 what=what, value=value)
