@@ -1,0 +1,42 @@
+"""Generation checks: the optimistic concurrency guard of providers and
+consumers, in one place.
+
+A writer reads a generation, does its checks, and then, in the same
+transaction, bumps the generation only if it is still the one it read:
+
+    UPDATE resource_providers SET generation = generation + 1
+     WHERE id = :id AND generation = :expected
+
+Zero rows updated means another writer committed first, and the caller's
+transaction must be abandoned (ConcurrentUpdateDetected, an HTTP 409
+placement.concurrent_update). The UPDATE also takes the row lock (and, on
+Galera, puts the row in the write set that certification checks), which is
+what serialises concurrent writers of the same provider; see
+doc/concurrency.rst.
+"""
+import sqlalchemy as sa
+
+from placement.db import tables
+from placement import exception
+
+
+def _bump(conn, table, row_id, expected):
+    result = conn.execute(
+        sa.update(table)
+        .where(table.c.id == row_id, table.c.generation == expected)
+        .values(generation=table.c.generation + 1))
+    if result.rowcount != 1:
+        raise exception.ConcurrentUpdateDetected()
+    return expected + 1
+
+
+def bump_provider(conn, provider_id, expected):
+    """Increment a provider's generation from ``expected``; return the new
+    generation or raise ConcurrentUpdateDetected."""
+    return _bump(conn, tables.resource_providers, provider_id, expected)
+
+
+def bump_consumer(conn, consumer_id, expected):
+    """Increment a consumer's generation from ``expected``; return the new
+    generation or raise ConcurrentUpdateDetected."""
+    return _bump(conn, tables.consumers, consumer_id, expected)
