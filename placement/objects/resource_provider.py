@@ -10,7 +10,7 @@ from placement import exception
 _rp = tables.resource_providers
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class ResourceProvider:
     id: int
     uuid: str
