@@ -35,7 +35,7 @@ def ids_for_names(conn, names):
             sa.select(tables.resource_classes.c.name,
                       tables.resource_classes.c.id)
             .where(tables.resource_classes.c.name.in_(sorted(custom))))
-        found.update(rows.tuples())
+        found.update(rows.all())
     for name in names:
         if name not in found:
             raise exception.ResourceClassNotFound(name=name)
@@ -60,7 +60,7 @@ def names_for_ids(conn, ids):
             sa.select(tables.resource_classes.c.id,
                       tables.resource_classes.c.name)
             .where(tables.resource_classes.c.id.in_(sorted(custom))))
-        found.update(rows.tuples())
+        found.update(rows.all())
     return found
 
 

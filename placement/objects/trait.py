@@ -13,7 +13,7 @@ def ids_for_names(conn, names):
     rows = conn.execute(
         sa.select(tables.traits.c.name, tables.traits.c.id)
         .where(tables.traits.c.name.in_(sorted(names))))
-    found = dict(rows.tuples())
+    found = dict(rows.all())
     missing = names - set(found)
     if missing:
         raise exception.TraitNotFound(names=', '.join(sorted(missing)))
