@@ -25,7 +25,7 @@ ROUTES = {
         'GET': 'root:home',
     },
     '/resource_providers': {
-        'GET': 'resource_provider:list_resource_providers',
+        'GET': 'resource_provider_list:list_resource_providers',
         'POST': 'resource_provider:create_resource_provider',
     },
     '/resource_providers/{uuid}': {
