@@ -136,3 +136,9 @@ class InvalidInventoryForAllocation(PlacementException):
     msg_fmt = ('Unable to allocate inventory for consumer %(consumer)s: '
                'resource provider %(uuid)s has no inventory of class '
                '%(resource_class)s.')
+
+
+class InvalidResourceProviderParent(PlacementException):
+    """The requested parent would break the provider tree (or the
+    requested change of parent is not allowed)."""
+    msg_fmt = '%(reason)s'
