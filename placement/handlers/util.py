@@ -41,7 +41,9 @@ def validate(data, schema, prefix='JSON does not validate: %s'):
     try:
         _validator(schema).validate(data)
     except jsonschema.ValidationError as exc:
-        raise errors.bad_request(prefix % exc.message)
+        # The full text (with "Failed validating '<keyword>' in ..."), as
+        # OpenStack Placement clients see it.
+        raise errors.bad_request(prefix % exc)
 
 
 def extract_json(req, schema):
