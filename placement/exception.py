@@ -98,8 +98,8 @@ class ResourceProviderInUse(PlacementException):
 
 
 class InventoryInUse(PlacementException):
-    msg_fmt = ('Inventory for %(resource_classes)s on resource provider '
-               '%(uuid)s in use.')
+    msg_fmt = ("Inventory for '%(resource_classes)s' on resource provider "
+               "'%(uuid)s' in use.")
 
 
 class InvalidInventory(PlacementException):
@@ -142,3 +142,14 @@ class InvalidResourceProviderParent(PlacementException):
     """The requested parent would break the provider tree (or the
     requested change of parent is not allowed)."""
     msg_fmt = '%(reason)s'
+
+
+class InventoryExists(Exists):
+    msg_fmt = ('Inventory for resource class %(resource_class)s already '
+               'exists for resource provider %(uuid)s.')
+
+
+class InvalidInventoryUnits(InvalidInventory):
+    msg_fmt = ('Invalid inventory for %(resource_class)s on resource '
+               'provider %(uuid)s. The min_unit value is greater than '
+               'max_unit.')
