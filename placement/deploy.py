@@ -56,7 +56,17 @@ def prepare_database(conf, db):
     (nothing else would create it)."""
     if (conf.placement_database.sync_on_startup or
             placement_conf.uses_embedded_database(conf)):
-        migration.upgrade(db.engine)
+        try:
+            migration.upgrade(db.engine)
+        except Exception as exc:
+            if not db_api.is_db_unavailable(exc):
+                raise
+            # Come up anyway: requests get a 503 until the database
+            # answers, and the first one that reaches it migrates.
+            LOG.warning('Database unreachable at startup (%s); the schema '
+                        'will be synced when it becomes reachable.',
+                        type(exc).__name__)
+            db.migrate_on_first_use = True
 
 
 def loadapp(conf):

@@ -14,14 +14,14 @@ from placement import conf as placement_conf
 
 
 def _db_sync(conf, args):
-    db = db_api.Database(conf)
+    db = db_api.Database(conf, wait_for_database=True)
     migration.upgrade(db.engine)
     print('Database schema at %s' % migration.current_version(db.engine))
     return 0
 
 
 def _db_version(conf, args):
-    db = db_api.Database(conf)
+    db = db_api.Database(conf, wait_for_database=True)
     print(migration.current_version(db.engine) or 'None')
     return 0
 

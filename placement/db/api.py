@@ -20,6 +20,7 @@ from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 
 from placement import conf as placement_conf
+from placement.db import migration
 from placement.db import standard
 
 LOG = logging.getLogger(__name__)
@@ -28,6 +29,52 @@ LOG = logging.getLogger(__name__)
 # SQLite lock timeouts abort a whole transaction; retrying the transaction
 # from its first statement is always safe because nothing was committed.
 MAX_DEADLOCK_RETRIES = 8
+
+
+# MySQL/MariaDB error codes that mean there is no usable connection (as
+# opposed to a problem with a statement): too many connections, server
+# shutdown, connection killed, cannot connect, server gone away, lost
+# connection, and the client-side variants.
+_MYSQL_UNAVAILABLE = frozenset(
+    (1040, 1053, 1927, 2002, 2003, 2005, 2006, 2013, 2055, 4031))
+# PostgreSQL SQLSTATEs for the same: connection exceptions (class 08),
+# admin/crash shutdown, cannot connect now (starting up).
+_PG_UNAVAILABLE = ('08', '57P01', '57P02', '57P03')
+
+
+def _driver_error_unavailable(err):
+    """Whether a DB-API exception says the database cannot be reached."""
+    module = type(err).__module__ or ''
+    if module.startswith('psycopg2'):
+        code = getattr(err, 'pgcode', None)
+        # libpq reports a failed connection attempt without a SQLSTATE.
+        return (code is None and type(err).__name__ == 'OperationalError'
+                or code is not None and code.startswith(_PG_UNAVAILABLE))
+    if module.startswith('pymysql'):
+        args = getattr(err, 'args', ())
+        return bool(args) and args[0] in _MYSQL_UNAVAILABLE
+    return False
+
+
+def is_db_unavailable(exc):
+    """Whether ``exc`` (raised anywhere below a request) means that the
+    database cannot be reached, rather than that a statement failed."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (db_exc.DBConnectionError,
+                            sa.exc.DisconnectionError, sa.exc.TimeoutError)):
+            return True
+        if isinstance(exc, sa.exc.DBAPIError):
+            if exc.connection_invalidated:
+                return True
+            if _driver_error_unavailable(exc.orig):
+                return True
+        if _driver_error_unavailable(exc):
+            return True
+        exc = (getattr(exc, 'inner_exception', None) or exc.__cause__ or
+               exc.__context__)
+    return False
 
 
 def _is_sqlite_lock_error(exc):
@@ -69,7 +116,7 @@ def _tune_engine(engine):
 class Database:
     """The database of one placement application."""
 
-    def __init__(self, conf):
+    def __init__(self, conf, wait_for_database=False):
         self.url = placement_conf.database_url(conf)
         db = conf.placement_database
         self._tcm = enginefacade.transaction_context()
@@ -85,7 +132,12 @@ class Database:
             max_pool_size=db.max_pool_size,
             max_overflow=db.max_overflow,
             pool_timeout=db.pool_timeout,
-            max_retries=db.max_retries,
+            # oslo.db tries to connect max_retries times, retry_interval
+            # apart, when the engine is created, i.e. at the first request
+            # of a process: a request must get a quick 503 instead, so only
+            # callers that want to wait for the database (placement-manage)
+            # get the retries. 0 means no connection attempt at creation.
+            max_retries=db.max_retries if wait_for_database else 0,
             retry_interval=db.retry_interval,
             connection_parameters=db.connection_parameters or None,
         )
@@ -94,6 +146,9 @@ class Database:
         self._tcm.append_on_engine_create(_tune_engine)
         self._standard_synced = False
         self._standard_lock = threading.Lock()
+        # Set when sync_on_startup could not reach the database: the first
+        # request that can does the migration instead.
+        self.migrate_on_first_use = False
 
     def ensure_standard_data(self):
         """Once per process, add the standard resource classes and traits
@@ -105,8 +160,12 @@ class Database:
             return
         with self._standard_lock:
             if not self._standard_synced:
-                with self.engine.begin() as conn:
-                    standard.sync(conn)
+                if self.migrate_on_first_use:
+                    migration.upgrade(self.engine)
+                    self.migrate_on_first_use = False
+                else:
+                    with self.engine.begin() as conn:
+                        standard.sync(conn)
                 self._standard_synced = True
 
     def writer(self, context):

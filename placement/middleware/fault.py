@@ -7,30 +7,16 @@ logged traceback.
 """
 import logging
 
-from oslo_db import exception as db_exc
-import sqlalchemy as sa
 import webob.dec
 import webob.exc
 
+from placement.db import api as db_api
 from placement import errors
 
 LOG = logging.getLogger(__name__)
 
 DB_UNAVAILABLE = ('The placement database is unavailable. The request was '
                   'not carried out; try again later.')
-
-
-def _is_db_unavailable(exc):
-    if isinstance(exc, db_exc.DBConnectionError):
-        return True
-    if isinstance(exc, sa.exc.DBAPIError) and exc.connection_invalidated:
-        return True
-    if isinstance(exc, db_exc.DBError):
-        inner = exc.inner_exception
-        return (isinstance(inner, sa.exc.DBAPIError) and
-                inner.connection_invalidated)
-    return isinstance(exc, (sa.exc.DisconnectionError,
-                            sa.exc.TimeoutError))
 
 
 class FaultWrapper:
@@ -50,7 +36,7 @@ class FaultWrapper:
         except webob.exc.HTTPException as exc:
             return errors.ensure_json_format(exc)
         except Exception as exc:
-            if _is_db_unavailable(exc):
+            if db_api.is_db_unavailable(exc):
                 LOG.error('Database unavailable: %s', exc)
                 return errors.http_error(webob.exc.HTTPServiceUnavailable,
                                          DB_UNAVAILABLE)
