@@ -1,0 +1,73 @@
+"""GET /allocation_candidates: where a set of resources could be
+allocated, with a summary of every provider involved."""
+from placement import errors
+from placement import exception
+from placement.handlers import util
+from placement import microversion
+from placement.objects.search import candidates as candidate_search
+from placement.policies import allocation_candidate as policies
+from placement import request_group
+from placement.schemas import allocation_candidate as schema
+
+
+@microversion.min_version('1.10')
+def list_allocation_candidates(req):
+    context = util.context(req)
+    context.can(policies.LIST)
+    version = util.version(req)
+    util.validate_query(req, schema.for_version(version))
+    query = request_group.parse_candidate_query(req.GET, version)
+    try:
+        result = candidate_search.find(
+            context, query, all_resources=version >= (1, 27),
+            with_traits=version >= (1, 17))
+    except exception.ResourceClassNotFound as exc:
+        raise errors.bad_request(
+            'Invalid resource class in resources parameter: %(error)s',
+            error=exc)
+    except exception.TraitNotFound as exc:
+        raise errors.bad_request(str(exc))
+    uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
+    body = {
+        'allocation_requests': [
+            _allocation_request(version, candidate, uuid_of,
+                                result.class_names)
+            for candidate in result.candidates],
+        'provider_summaries': _provider_summaries(version, result),
+    }
+    return util.json_response(req, body)
+
+
+def _allocation_request(version, candidate, uuid_of, class_names):
+    names = class_names.__getitem__
+    if version >= (1, 12):
+        allocations = {
+            uuid_of[rp_id]: {'resources': {names(cid): amount
+                                           for cid, amount in res.items()}}
+            for rp_id, res in candidate.allocations.items()}
+    else:
+        allocations = [
+            {'resource_provider': {'uuid': uuid_of[rp_id]},
+             'resources': {names(cid): amount
+                           for cid, amount in res.items()}}
+            for rp_id, res in candidate.allocations.items()]
+    body = {'allocations': allocations}
+    if version >= (1, 34):
+        body['mappings'] = {suffix: [uuid_of[rp] for rp in rps]
+                            for suffix, rps in candidate.mappings.items()}
+    return body
+
+
+def _provider_summaries(version, result):
+    summaries = {}
+    for summary in result.summaries.values():
+        body = {'resources': {
+            name: {'capacity': capacity, 'used': used}
+            for name, (capacity, used) in summary.resources.items()}}
+        if version >= (1, 17):
+            body['traits'] = sorted(summary.traits)
+        if version >= (1, 29):
+            body['parent_provider_uuid'] = summary.parent_uuid
+            body['root_provider_uuid'] = summary.root_uuid
+        summaries[summary.uuid] = body
+    return summaries

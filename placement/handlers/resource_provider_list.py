@@ -1,0 +1,29 @@
+"""GET /resource_providers: the provider list and its filters."""
+from placement import errors
+from placement import exception
+from placement.handlers import resource_provider
+from placement.handlers import util
+from placement.objects.search import providers as provider_search
+from placement.policies import resource_provider as policies
+from placement import request_group
+from placement.schemas import resource_provider_list as schema
+
+
+def list_resource_providers(req):
+    util.context(req).can(policies.LIST)
+    version = util.version(req)
+    util.validate_query(req, schema.for_version(version))
+    flt = request_group.parse_provider_filter(req.GET, version)
+    try:
+        found = provider_search.list_providers(util.context(req), flt)
+    except exception.ResourceClassNotFound as exc:
+        raise errors.bad_request(
+            'Invalid resource class in resources parameter: %(error)s',
+            error=exc)
+    except exception.TraitNotFound as exc:
+        raise errors.bad_request(str(exc))
+    body = {'resource_providers': [resource_provider.provider_body(req, rp)
+                                   for rp in found]}
+    return util.json_response(
+        req, body, last_modified=util.latest(
+            t for rp in found for t in (rp.created_at, rp.updated_at)))

@@ -1,0 +1,499 @@
+"""Allocation candidates: narrow in SQL, combine in Python.
+
+See doc/candidate-search.rst for the design. In short:
+
+1. A fixed handful of set-based queries (sql.py) returns every inventory
+   row that can take an amount asked of its class, plus the requested
+   trait and aggregate memberships and the anchors of sharing providers.
+2. Each request group becomes, per tree ("anchor" root), the providers
+   that can serve it: one provider for a suffixed group, one provider per
+   class for the unsuffixed group (which may spread over the tree and its
+   sharing providers). Trees missing a group are dropped here, before any
+   combination is built.
+3. A generator walks the surviving trees one at a time and, inside a
+   tree, assigns providers slot by slot with backtracking, pruning on the
+   summed capacity and max_unit, group_policy=isolate, traits of the
+   unsuffixed group and same_subtree as soon as they can be decided. The
+   caller stops it at the limit, so a limit bounds the work.
+4. Provider summaries are read only for the trees of the returned
+   candidates.
+"""
+import collections
+import dataclasses
+import itertools
+import random
+
+from placement.db import api as db_api
+from placement.objects import resource_class
+from placement.objects.search import sql
+from placement import request_group
+
+
+@dataclasses.dataclass
+class Candidate:
+    """One allocation request: {provider id: {class id: amount}} and
+    {suffix: [provider ids]}."""
+    allocations: dict
+    mappings: dict
+
+
+@dataclasses.dataclass
+class Summary:
+    uuid: str
+    parent_uuid: str | None
+    root_uuid: str
+    resources: dict  # class name -> (capacity, used)
+    traits: list
+
+
+@dataclasses.dataclass
+class Result:
+    candidates: list
+    # provider id -> Summary, for every provider in the summaries.
+    summaries: dict
+    # class id -> name, for the classes of the candidates.
+    class_names: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class _Inventory:
+    free: int
+    max_unit: int
+    min_unit: int
+    step_size: int
+
+    def fits(self, amount):
+        return (self.min_unit <= amount <= self.max_unit and
+                amount % self.step_size == 0 and amount <= self.free)
+
+
+class _Group:
+    """A request group with names resolved to database ids."""
+
+    def __init__(self, group, class_ids, trait_ids, agg_ids, tree_roots):
+        self.suffix = group.suffix
+        self.single = group.use_same_provider
+        self.resources = {class_ids[name]: amount
+                          for name, amount in group.resources.items()}
+        traits = group.traits
+        self.traits = request_group.TraitFilter(
+            required={trait_ids[n] for n in traits.required},
+            any_of=[{trait_ids[n] for n in names}
+                    for names in traits.any_of],
+            forbidden={trait_ids[n] for n in traits.forbidden})
+        # An unknown aggregate matches nothing: a member_of set of only
+        # unknown aggregates makes the group (and the request) empty.
+        self.member_of = [{agg_ids[u] for u in uuids if u in agg_ids}
+                          for uuids in group.aggregates.member_of]
+        self.forbidden_aggs = {agg_ids[u] for u in
+                               group.aggregates.forbidden if u in agg_ids}
+        self.tree_root = (tree_roots.get(group.in_tree)
+                          if group.in_tree else None)
+        self.impossible = (any(not s for s in self.member_of) or
+                           (group.in_tree is not None and
+                            self.tree_root is None))
+
+
+class _Search:
+    """The state of one candidate search."""
+
+    def __init__(self, conn, query):
+        self.conn = conn
+        self.query = query
+        self.groups = []
+        self.root_of = {}
+        self.inventory = {}
+        self.traits_of = {}
+        self.aggs_of = {}
+        self.sharing = set()
+        self.anchors_of = {}
+        self.parent_of = {}
+
+    # -- loading -----------------------------------------------------------
+
+    def resolve(self):
+        """Names to ids; False when the request cannot match anything."""
+        query = self.query
+        class_ids = resource_class.ids_for_names(
+            self.conn, sorted(query.requested_classes()))
+        names = set(query.root_traits.names())
+        agg_uuids = set()
+        in_trees = set()
+        for group in query.groups:
+            names |= group.traits.names()
+            agg_uuids |= group.aggregates.uuids()
+            if group.in_tree:
+                in_trees.add(group.in_tree)
+        trait_ids = sql.trait_ids(self.conn, names, with_sharing=True)
+        self.sharing_trait = trait_ids.pop(sql.SHARING_TRAIT, None)
+        agg_ids = sql.aggregate_ids(self.conn, agg_uuids)
+        tree_roots = sql.root_ids(self.conn, in_trees)
+        self.groups = [_Group(g, class_ids, trait_ids, agg_ids, tree_roots)
+                       for g in query.groups]
+        self.class_names = {cid: name for name, cid in class_ids.items()}
+        root_traits = query.root_traits
+        self.root_traits = request_group.TraitFilter(
+            required={trait_ids[n] for n in root_traits.required},
+            forbidden={trait_ids[n] for n in root_traits.forbidden})
+        self.trait_ids = set(trait_ids.values())
+        self.agg_ids = set(agg_ids.values())
+        return not any(g.impossible for g in self.groups)
+
+    def load(self):
+        amounts = collections.defaultdict(set)
+        trees = set()
+        for group in self.groups:
+            for class_id, amount in group.resources.items():
+                amounts[class_id].add(amount)
+            trees.add(group.tree_root)
+        # Every group in one tree: read only that tree.
+        only_tree = trees.pop() if len(trees) == 1 else None
+        rows = sql.capacity_rows(self.conn, amounts, root_id=only_tree)
+        self.by_class = collections.defaultdict(list)
+        for rp_id, root_id, class_id, capacity, used, min_unit, max_unit, \
+                step_size in rows:
+            self.root_of[rp_id] = root_id
+            self.inventory[rp_id, class_id] = _Inventory(
+                int(capacity) - used, max_unit, min_unit, step_size)
+            self.by_class[class_id].append(rp_id)
+        wanted_traits = set(self.trait_ids)
+        if self.sharing_trait is not None:
+            wanted_traits.add(self.sharing_trait)
+        self.traits_of = sql.providers_with_traits(self.conn, wanted_traits)
+        if self.sharing_trait is not None:
+            self.sharing = {rp for rp, ids in self.traits_of.items()
+                            if self.sharing_trait in ids}
+        self.aggs_of = sql.providers_in_aggregates(self.conn, self.agg_ids)
+        sharing_in_rows = self.sharing & set(self.root_of)
+        self.anchors_of = sql.sharing_anchors(self.conn, sharing_in_rows)
+
+    # -- per group ---------------------------------------------------------
+
+    def _in_aggregates(self, group, rp_id):
+        no_aggs = set()
+        root_id = self.root_of.get(rp_id, rp_id)
+        mine = self.aggs_of.get(rp_id, no_aggs)
+        roots = self.aggs_of.get(root_id, no_aggs)
+        if group.forbidden_aggs and (group.forbidden_aggs & mine or
+                                     group.forbidden_aggs & roots):
+            return False
+        if group.member_of:
+            # The provider or its root (whose aggregates span the tree)
+            # must be in every member_of set.
+            return (all(s & mine for s in group.member_of) or
+                    all(s & roots for s in group.member_of))
+        return True
+
+    def _usable(self, group, rp_id):
+        if (group.tree_root is not None and
+                self.root_of[rp_id] != group.tree_root):
+            return False
+        return self._in_aggregates(group, rp_id)
+
+    def _anchors(self, group, rp_id):
+        anchors = {self.root_of[rp_id]}
+        if rp_id in self.sharing and (group.single or
+                                      group.tree_root is None):
+            anchors |= self.anchors_of.get(rp_id, set())
+        return anchors
+
+    def _single_options(self, group):
+        """{anchor: [provider ids]} of a suffixed group with resources."""
+        no_traits = set()
+        classes = sorted(group.resources, key=lambda c: len(
+            self.by_class.get(c, ())))
+        first = classes[0]
+        by_anchor = collections.defaultdict(list)
+        for rp_id in self.by_class.get(first, ()):
+            if not all(self.inventory.get((rp_id, c)) and
+                       self.inventory[rp_id, c].fits(group.resources[c])
+                       for c in classes):
+                continue
+            if not self._usable(group, rp_id):
+                continue
+            if (group.traits and not group.traits.satisfied_by(
+                    self.traits_of.get(rp_id, no_traits))):
+                continue
+            for anchor in self._anchors(group, rp_id):
+                by_anchor[anchor].append(rp_id)
+        return by_anchor
+
+    def _spread_options(self, group):
+        """{anchor: {class id: [provider ids]}} of the unsuffixed group,
+        keeping only anchors that can serve every class."""
+        no_traits = set()
+        forbidden = group.traits.forbidden
+        by_anchor = collections.defaultdict(dict)
+        for class_id, amount in group.resources.items():
+            for rp_id in self.by_class.get(class_id, ()):
+                if not self.inventory[rp_id, class_id].fits(amount):
+                    continue
+                if not self._usable(group, rp_id):
+                    continue
+                if forbidden and forbidden & self.traits_of.get(
+                        rp_id, no_traits):
+                    continue
+                for anchor in self._anchors(group, rp_id):
+                    by_anchor[anchor].setdefault(class_id, []).append(rp_id)
+        wanted = len(group.resources)
+        return {anchor: options for anchor, options in by_anchor.items()
+                if len(options) == wanted}
+
+    def _resourceless_options(self, group, anchors):
+        no_traits = set()
+        by_anchor = collections.defaultdict(list)
+        for rp_id, root_id in self.members:
+            if root_id not in anchors or not self._usable(group, rp_id):
+                continue
+            if group.traits.satisfied_by(self.traits_of.get(rp_id,
+                                                            no_traits)):
+                by_anchor[root_id].append(rp_id)
+        return by_anchor
+
+    # -- combining ---------------------------------------------------------
+
+    def options(self):
+        """Per group, its options per anchor; and the anchors that every
+        group can use, in search order."""
+        per_group = {}
+        anchors = None
+        for group in self.groups:
+            if not group.resources:
+                continue
+            if group.single:
+                options = self._single_options(group)
+            else:
+                options = self._spread_options(group)
+            per_group[group.suffix] = options
+            anchors = (set(options) if anchors is None
+                       else anchors & set(options))
+            if not anchors:
+                return per_group, []
+        if self.root_traits:
+            traits = self.traits_of
+            anchors = {a for a in anchors if self.root_traits.satisfied_by(
+                traits.get(a, set()))}
+        resourceless = [g for g in self.groups if not g.resources]
+        if resourceless or self.query.same_subtrees:
+            rows = sql.tree_members(self.conn, anchors)
+            self.members = [(rp_id, root_id) for rp_id, _p, root_id in rows]
+            for rp_id, parent_id, root_id in rows:
+                self.root_of.setdefault(rp_id, root_id)
+                self.parent_of[rp_id] = parent_id
+            for group in resourceless:
+                options = self._resourceless_options(group, anchors)
+                per_group[group.suffix] = options
+                anchors &= set(options)
+        return per_group, sorted(anchors)
+
+    def _is_ancestor(self, ancestor, rp_id):
+        while rp_id is not None:
+            if rp_id == ancestor:
+                return True
+            rp_id = self.parent_of.get(rp_id)
+        return False
+
+    def _same_subtree(self, providers):
+        return any(all(self._is_ancestor(top, rp) for rp in providers)
+                   for top in providers)
+
+    def tree_candidates(self, anchor, per_group):
+        """Generate the candidates of one anchor tree, pruning partial
+        assignments that already break a constraint."""
+        query = self.query
+        slots = []  # (group, class id or None, options)
+        spread = None
+        for group in self.groups:
+            options = per_group[group.suffix][anchor]
+            if group.single:
+                slots.append((group, None, options))
+            else:
+                spread = group
+                for class_id in sorted(group.resources):
+                    slots.append((group, class_id, options[class_id]))
+        # The unsuffixed group first: its trait check prunes early.
+        slots.sort(key=lambda slot: slot[0].single)
+        spread_end = sum(1 for s in slots if not s[0].single)
+        isolate = (query.group_policy == 'isolate' and
+                   sum(1 for g in self.groups if g.single) > 1)
+        # same_subtree sets, checked as soon as their last group is set.
+        slot_of_suffix = {}
+        for index, (group, _c, _o) in enumerate(slots):
+            if group.single:
+                slot_of_suffix[group.suffix] = index
+        checks_at = collections.defaultdict(list)
+        for suffixes in query.same_subtrees:
+            indexes = [slot_of_suffix[s] for s in suffixes]
+            checks_at[max(indexes)].append(indexes)
+        inventory = self.inventory
+        no_traits = set()
+        used = {}
+        chosen = [None] * len(slots)
+        isolated = set()
+        last = len(slots) - 1
+
+        def assign(index):
+            group, class_id, options = slots[index]
+            if group.single:
+                amounts = group.resources
+            else:
+                amounts = {class_id: group.resources[class_id]}
+            for rp_id in options:
+                if isolate and group.single and rp_id in isolated:
+                    continue
+                fits = True
+                for cid, amount in amounts.items():
+                    total = used.get((rp_id, cid), 0) + amount
+                    inv = inventory[rp_id, cid]
+                    if total > inv.free or total > inv.max_unit:
+                        fits = False
+                        break
+                if not fits:
+                    continue
+                chosen[index] = rp_id
+                if index + 1 == spread_end and spread is not None and \
+                        spread.traits:
+                    union = set()
+                    for rp in chosen[:spread_end]:
+                        union |= self.traits_of.get(rp, no_traits)
+                    if not spread.traits.satisfied_by(union):
+                        continue
+                if any(not self._same_subtree({chosen[i] for i in idx})
+                       for idx in checks_at.get(index, ())):
+                    continue
+                if index == last:
+                    yield self._build(chosen, slots)
+                    continue
+                for cid, amount in amounts.items():
+                    used[rp_id, cid] = used.get((rp_id, cid), 0) + amount
+                if isolate and group.single:
+                    isolated.add(rp_id)
+                yield from assign(index + 1)
+                if isolate and group.single:
+                    isolated.discard(rp_id)
+                for cid, amount in amounts.items():
+                    used[rp_id, cid] -= amount
+        if slots:
+            yield from assign(0)
+
+    def _build(self, chosen, slots):
+        allocations = {}
+        mappings = {}
+        for rp_id, (group, class_id, _o) in zip(chosen, slots):
+            mapped = mappings.setdefault(group.suffix, [])
+            if rp_id not in mapped:
+                mapped.append(rp_id)
+            if group.single:
+                amounts = group.resources.items()
+            else:
+                amounts = ((class_id, group.resources[class_id]),)
+            for cid, amount in amounts:
+                resources = allocations.setdefault(rp_id, {})
+                resources[cid] = resources.get(cid, 0) + amount
+        return Candidate(allocations, mappings)
+
+    def generate(self, per_group, anchors, strategy):
+        """All candidates, tree by tree (depth-first) or one per tree in
+        turn (breadth-first); candidates made only of sharing providers
+        can come from several anchors and are deduplicated."""
+        seen = set()
+        sharing = self.sharing
+        root_of = self.root_of
+        nested_aware = self.query.nested_aware
+
+        def keep(candidate):
+            if not nested_aware:
+                roots = [root_of[rp] for rp in candidate.allocations]
+                if len(roots) != len(set(roots)):
+                    return False
+            if all(rp in sharing for rp in candidate.allocations):
+                key = (frozenset((rp, cid, amount) for rp, res in
+                                 candidate.allocations.items()
+                                 for cid, amount in res.items()),
+                       frozenset((s, frozenset(rps)) for s, rps in
+                                 candidate.mappings.items()))
+                if key in seen:
+                    return False
+                seen.add(key)
+            return True
+
+        trees = (self.tree_candidates(a, per_group) for a in anchors)
+        if strategy == 'breadth-first':
+            stream = _round_robin(trees)
+        else:
+            stream = itertools.chain.from_iterable(trees)
+        return (c for c in stream if keep(c))
+
+
+def _round_robin(generators):
+    active = collections.deque()
+    for gen in generators:
+        active.append(gen)
+    while active:
+        gen = active.popleft()
+        try:
+            value = next(gen)
+        except StopIteration:
+            continue
+        active.append(gen)
+        yield value
+
+
+@db_api.reader
+def find(ctx, conn, query, all_resources=True, with_traits=True):
+    """The candidates and provider summaries answering ``query`` (a
+    request_group.CandidateQuery). Summaries list every inventory of a
+    provider, or with ``all_resources`` False only the requested classes;
+    ``with_traits`` adds the traits of each provider."""
+    conf = ctx.config.placement
+    search = _Search(conn, query)
+    if not search.resolve():
+        return Result([], {})
+    search.load()
+    per_group, anchors = search.options()
+    if not anchors:
+        return Result([], {})
+    bound = query.limit
+    if conf.max_allocation_candidates > 0:
+        bound = min(bound or conf.max_allocation_candidates,
+                    conf.max_allocation_candidates)
+    if conf.randomize_allocation_candidates and query.limit:
+        random.shuffle(anchors)
+    stream = search.generate(per_group, anchors,
+                             conf.allocation_candidates_generation_strategy)
+    candidates = list(itertools.islice(stream, bound))
+    return Result(candidates, _summaries(conn, search, candidates,
+                                         all_resources, with_traits),
+                  search.class_names)
+
+
+def _summaries(conn, search, candidates, all_resources, with_traits):
+    if not candidates:
+        return {}
+    query = search.query
+    in_candidates = set()
+    for candidate in candidates:
+        in_candidates.update(candidate.allocations)
+        for rps in candidate.mappings.values():
+            in_candidates.update(rps)
+    if query.nested_aware:
+        roots = {search.root_of[rp] for rp in in_candidates}
+        providers = sql.summary_providers(conn, roots=roots)
+    else:
+        providers = sql.summary_providers(conn, provider_ids=in_candidates)
+    ids = [row[0] for row in providers]
+    class_ids = None
+    if not all_resources:
+        class_ids = {cid for g in search.groups for cid in g.resources}
+    inventories = sql.summary_inventories(conn, ids, class_ids)
+    names = resource_class.names_for_ids(
+        conn, {row[1] for row in inventories})
+    summaries = {}
+    for rp_id, uuid, parent_uuid, root_uuid in providers:
+        summaries[rp_id] = Summary(uuid, parent_uuid, root_uuid, {}, [])
+    for rp_id, class_id, capacity, used in inventories:
+        summaries[rp_id].resources[names[class_id]] = (int(capacity), used)
+    if with_traits:
+        for rp_id, name in sql.summary_traits(conn, ids):
+            summaries[rp_id].traits.append(name)
+    return summaries

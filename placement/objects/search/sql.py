@@ -1,0 +1,281 @@
+"""Every SQL statement of provider search (candidates and the provider
+list), SQLAlchemy Core only.
+
+The statements are set-based and their number per request is fixed: each
+one answers a question about all providers at once ("which providers have
+room for 1 VCPU", "which providers have any of these traits"), never one
+provider at a time. Lists of ids are bound as expanding IN parameters.
+
+Usage is always computed the same way: SUM(allocations.used) grouped by
+(provider, class), outer-joined to inventories; capacity is
+(total - reserved) * allocation_ratio.
+"""
+import collections
+
+import sqlalchemy as sa
+
+from placement.db import tables
+from placement import exception
+
+_rp = tables.resource_providers
+_inv = tables.inventories
+_alloc = tables.allocations
+_traits = tables.traits
+_rpt = tables.resource_provider_traits
+_rpa = tables.resource_provider_aggregates
+_aggs = tables.placement_aggregates
+
+SHARING_TRAIT = 'MISC_SHARES_VIA_AGGREGATE'
+
+# Capacity of one inventory row; compared as a float like upstream does,
+# reported floored.
+_CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
+
+
+def _usage(class_ids=None, provider_ids=None):
+    """Subquery: used per (provider, class)."""
+    sel = sa.select(_alloc.c.resource_provider_id,
+                    _alloc.c.resource_class_id,
+                    sa.func.sum(_alloc.c.used).label('used'))
+    if class_ids is not None:
+        sel = sel.where(_alloc.c.resource_class_id.in_(sorted(class_ids)))
+    if provider_ids is not None:
+        sel = sel.where(
+            _alloc.c.resource_provider_id.in_(sorted(provider_ids)))
+    return sel.group_by(_alloc.c.resource_provider_id,
+                        _alloc.c.resource_class_id).subquery('usage')
+
+
+def _fits(amount, used):
+    """SQL condition: one inventory row can take ``amount`` more."""
+    return sa.and_(
+        _inv.c.min_unit <= amount,
+        _inv.c.max_unit >= amount,
+        sa.literal(amount) % _inv.c.step_size == 0,
+        _CAPACITY >= used + amount)
+
+
+def trait_ids(conn, names, with_sharing=False):
+    """{name: id} for ``names`` (TraitNotFound lists unknown ones), plus
+    the sharing trait when asked for and known."""
+    wanted = set(names)
+    lookup = wanted | ({SHARING_TRAIT} if with_sharing else set())
+    if not lookup:
+        return {}
+    found = dict(conn.execute(
+        sa.select(_traits.c.name, _traits.c.id)
+        .where(_traits.c.name.in_(sorted(lookup)))).all())
+    missing = wanted - set(found)
+    if missing:
+        raise exception.TraitNotFound(names=', '.join(sorted(missing)))
+    return found
+
+
+def aggregate_ids(conn, uuids):
+    """{uuid: id} of the known aggregates among ``uuids``."""
+    if not uuids:
+        return {}
+    return dict(conn.execute(
+        sa.select(_aggs.c.uuid, _aggs.c.id)
+        .where(_aggs.c.uuid.in_(sorted(uuids)))).all())
+
+
+def root_ids(conn, uuids):
+    """{provider uuid: id of its root} of the known providers."""
+    if not uuids:
+        return {}
+    return dict(conn.execute(
+        sa.select(_rp.c.uuid, _rp.c.root_provider_id)
+        .where(_rp.c.uuid.in_(sorted(uuids)))).all())
+
+
+def capacity_rows(conn, amounts_by_class, root_id=None):
+    """Inventory rows that can take at least one of the amounts asked of
+    their class: (provider id, root id, class id, capacity, used,
+    max_unit) with capacity floored. ``amounts_by_class`` is
+    {class id: set of amounts}; ``root_id`` limits the search to one
+    tree."""
+    usage = _usage(class_ids=amounts_by_class)
+    used = sa.func.coalesce(usage.c.used, 0)
+    fits = [sa.and_(_inv.c.resource_class_id == class_id,
+                    sa.or_(*[_fits(amount, used)
+                             for amount in sorted(amounts)]))
+            for class_id, amounts in sorted(amounts_by_class.items())]
+    sel = (
+        sa.select(_inv.c.resource_provider_id, _rp.c.root_provider_id,
+                  _inv.c.resource_class_id, _CAPACITY, used,
+                  _inv.c.min_unit, _inv.c.max_unit, _inv.c.step_size)
+        .select_from(
+            _inv.join(_rp, _rp.c.id == _inv.c.resource_provider_id)
+            .outerjoin(usage, sa.and_(
+                usage.c.resource_provider_id == _inv.c.resource_provider_id,
+                usage.c.resource_class_id == _inv.c.resource_class_id)))
+        .where(_inv.c.resource_class_id.in_(sorted(amounts_by_class)))
+        .where(sa.or_(*fits)))
+    if root_id is not None:
+        sel = sel.where(_rp.c.root_provider_id == root_id)
+    return conn.execute(sel).all()
+
+
+def providers_with_traits(conn, ids):
+    """{provider id: set of trait ids} for the traits ``ids``."""
+    found = collections.defaultdict(set)
+    if ids:
+        rows = conn.execute(
+            sa.select(_rpt.c.resource_provider_id, _rpt.c.trait_id)
+            .where(_rpt.c.trait_id.in_(sorted(ids))))
+        for rp_id, trait_id in rows:
+            found[rp_id].add(trait_id)
+    return found
+
+
+def providers_in_aggregates(conn, ids):
+    """{provider id: set of aggregate ids} for the aggregates ``ids``."""
+    found = collections.defaultdict(set)
+    if ids:
+        rows = conn.execute(
+            sa.select(_rpa.c.resource_provider_id, _rpa.c.aggregate_id)
+            .where(_rpa.c.aggregate_id.in_(sorted(ids))))
+        for rp_id, agg_id in rows:
+            found[rp_id].add(agg_id)
+    return found
+
+
+def sharing_anchors(conn, sharing_ids):
+    """{sharing provider id: ids of the roots of every provider that
+    shares an aggregate with it (its own root included)}."""
+    anchors = collections.defaultdict(set)
+    if not sharing_ids:
+        return anchors
+    mine = _rpa.alias('mine')
+    theirs = _rpa.alias('theirs')
+    rows = conn.execute(
+        sa.select(mine.c.resource_provider_id, _rp.c.root_provider_id)
+        .distinct()
+        .select_from(
+            mine.join(theirs, theirs.c.aggregate_id == mine.c.aggregate_id)
+            .join(_rp, _rp.c.id == theirs.c.resource_provider_id))
+        .where(mine.c.resource_provider_id.in_(sorted(sharing_ids))))
+    for sharing_id, root_id in rows:
+        anchors[sharing_id].add(root_id)
+    return anchors
+
+
+def tree_members(conn, roots):
+    """(id, parent id, root id) of every provider in the trees ``roots``."""
+    if not roots:
+        return []
+    return conn.execute(
+        sa.select(_rp.c.id, _rp.c.parent_provider_id, _rp.c.root_provider_id)
+        .where(_rp.c.root_provider_id.in_(sorted(roots)))).all()
+
+
+def summary_providers(conn, roots=None, provider_ids=None):
+    """(id, uuid, parent uuid, root uuid) of the providers of the trees
+    ``roots``, or of the providers ``provider_ids``."""
+    parent = _rp.alias('parent')
+    root = _rp.alias('root')
+    sel = (sa.select(_rp.c.id, _rp.c.uuid, parent.c.uuid, root.c.uuid)
+           .select_from(
+               _rp.join(root, root.c.id == _rp.c.root_provider_id)
+               .outerjoin(parent, parent.c.id == _rp.c.parent_provider_id)))
+    if roots is not None:
+        sel = sel.where(_rp.c.root_provider_id.in_(sorted(roots)))
+    else:
+        sel = sel.where(_rp.c.id.in_(sorted(provider_ids)))
+    return conn.execute(sel).all()
+
+
+def summary_inventories(conn, provider_ids, class_ids=None):
+    """(provider id, class id, capacity, used) of the inventories of
+    ``provider_ids`` (only of ``class_ids`` when given)."""
+    usage = _usage(class_ids=class_ids, provider_ids=provider_ids)
+    sel = (
+        sa.select(_inv.c.resource_provider_id, _inv.c.resource_class_id,
+                  _CAPACITY, sa.func.coalesce(usage.c.used, 0))
+        .select_from(_inv.outerjoin(usage, sa.and_(
+            usage.c.resource_provider_id == _inv.c.resource_provider_id,
+            usage.c.resource_class_id == _inv.c.resource_class_id)))
+        .where(_inv.c.resource_provider_id.in_(sorted(provider_ids))))
+    if class_ids is not None:
+        sel = sel.where(_inv.c.resource_class_id.in_(sorted(class_ids)))
+    return conn.execute(sel).all()
+
+
+def summary_traits(conn, provider_ids):
+    """(provider id, trait name) of every trait of ``provider_ids``."""
+    return conn.execute(
+        sa.select(_rpt.c.resource_provider_id, _traits.c.name)
+        .select_from(_rpt.join(_traits, _traits.c.id == _rpt.c.trait_id))
+        .where(_rpt.c.resource_provider_id.in_(sorted(provider_ids)))
+    ).all()
+
+
+def _in_aggregates(agg_uuids):
+    """Subquery: ids of the providers in any of ``agg_uuids``."""
+    return (sa.select(_rpa.c.resource_provider_id)
+            .select_from(_rpa.join(_aggs, _aggs.c.id == _rpa.c.aggregate_id))
+            .where(_aggs.c.uuid.in_(sorted(agg_uuids))))
+
+
+def _with_trait(trait_id_list):
+    return (sa.select(_rpt.c.resource_provider_id)
+            .where(_rpt.c.trait_id.in_(sorted(trait_id_list))))
+
+
+def list_providers(conn, flt, class_amounts, trait_id_of):
+    """Rows (as mappings with the fields of ResourceProvider) of the
+    providers matching a ProviderFilter whose classes and traits are
+    resolved to ids (``class_amounts`` {class id: amount}, ``trait_id_of``
+    {name: id})."""
+    root = _rp.alias('root')
+    parent = _rp.alias('parent')
+    select = (
+        sa.select(_rp.c.id, _rp.c.uuid, _rp.c.name, _rp.c.generation,
+                  _rp.c.root_provider_id, _rp.c.parent_provider_id,
+                  root.c.uuid.label('root_provider_uuid'),
+                  parent.c.uuid.label('parent_provider_uuid'),
+                  _rp.c.created_at, _rp.c.updated_at)
+        .select_from(
+            _rp.join(root, root.c.id == _rp.c.root_provider_id)
+            .outerjoin(parent, parent.c.id == _rp.c.parent_provider_id)))
+    if flt.name is not None:
+        select = select.where(_rp.c.name == flt.name)
+    if flt.uuid is not None:
+        select = select.where(_rp.c.uuid == flt.uuid)
+    if flt.in_tree is not None:
+        tree = _rp.alias('tree')
+        select = select.where(_rp.c.root_provider_id == (
+            sa.select(tree.c.root_provider_id)
+            .where(tree.c.uuid == flt.in_tree).scalar_subquery()))
+    for agg_uuids in flt.aggregates.member_of:
+        select = select.where(_rp.c.id.in_(_in_aggregates(agg_uuids)))
+    if flt.aggregates.forbidden:
+        select = select.where(
+            _rp.c.id.not_in(_in_aggregates(flt.aggregates.forbidden)))
+    for name in sorted(flt.traits.required):
+        select = select.where(_rp.c.id.in_(_with_trait([trait_id_of[name]])))
+    for names in flt.traits.any_of:
+        select = select.where(_rp.c.id.in_(
+            _with_trait([trait_id_of[n] for n in names])))
+    if flt.traits.forbidden:
+        select = select.where(_rp.c.id.not_in(
+            _with_trait([trait_id_of[n] for n in flt.traits.forbidden])))
+    if class_amounts:
+        usage = _usage(class_ids=class_amounts)
+        used = sa.func.coalesce(usage.c.used, 0)
+        fits = (
+            sa.select(_inv.c.resource_provider_id)
+            .select_from(_inv.outerjoin(usage, sa.and_(
+                usage.c.resource_provider_id ==
+                _inv.c.resource_provider_id,
+                usage.c.resource_class_id == _inv.c.resource_class_id)))
+            .where(sa.or_(*[
+                sa.and_(_inv.c.resource_class_id == class_id,
+                        _fits(amount, used))
+                for class_id, amount in sorted(class_amounts.items())]))
+            .group_by(_inv.c.resource_provider_id)
+            .having(sa.func.count(_inv.c.resource_class_id) ==
+                    len(class_amounts)))
+        select = select.where(_rp.c.id.in_(fits))
+    return conn.execute(select.order_by(_rp.c.id)).mappings().all()
