@@ -153,3 +153,16 @@ class InvalidInventoryUnits(InvalidInventory):
     msg_fmt = ('Invalid inventory for %(resource_class)s on resource '
                'provider %(uuid)s. The min_unit value is greater than '
                'max_unit.')
+
+
+class ConsumerGenerationConflict(ConcurrentUpdateDetected):
+    """The consumer generation a client sent is not the current one (or
+    the consumer exists although the client said it should not)."""
+    msg_fmt = ('consumer generation conflict - expected %(expected)s but '
+               'got %(got)s')
+
+
+class ResourceProviderGenerationConflict(ConcurrentUpdateDetected):
+    """A provider generation a client sent is not the current one."""
+    msg_fmt = ('resource provider generation conflict for provider '
+               '%(uuid)s: actual: %(actual)s, given: %(given)s')
