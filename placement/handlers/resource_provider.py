@@ -3,7 +3,14 @@
 The list (GET /resource_providers) lives in resource_provider_list; both
 serialise a provider with ``provider_body``.
 """
+import uuid as uuid_lib
+
+from placement import errors
+from placement import exception
 from placement.handlers import util
+from placement.objects import resource_provider as rp_obj
+from placement.policies import resource_provider as policies
+from placement.schemas import resource_provider as schemas
 
 # (relation, URL suffix, first microversion that links it)
 _LINKS = (
@@ -14,6 +21,10 @@ _LINKS = (
     ('traits', '/traits', (1, 6)),
     ('allocations', '/allocations', (1, 11)),
 )
+
+
+# extract_json's schema when the body is validated later.
+ANY_JSON = {}
 
 
 def provider_url(req, uuid):
@@ -36,3 +47,124 @@ def provider_body(req, rp):
         body['parent_provider_uuid'] = rp.parent_provider_uuid
         body['root_provider_uuid'] = rp.root_provider_uuid
     return body
+
+
+def load_provider(req, suffix=''):
+    """The provider named by the URL, or the 404 OpenStack Placement
+    answers for a single unknown provider (``suffix`` ends its message)."""
+    uuid = req.urlvars['uuid']
+    try:
+        return rp_obj.get(util.context(req), uuid)
+    except exception.ResourceProviderNotFound:
+        raise errors.not_found(
+            'No resource provider with uuid %(uuid)s found%(suffix)s',
+            uuid=uuid, suffix=suffix)
+
+
+def generation_conflict():
+    """The 409 for a provider generation that moved on since the client
+    read it."""
+    return errors.conflict(
+        "Resource provider's generation already changed. Please update "
+        "the generation and try again.", code=errors.CONCURRENT_UPDATE)
+
+
+def _normalized_uuid(value):
+    # Any spelling the schema accepts ("dashless", upper case) names the
+    # same provider.
+    return None if value is None else str(uuid_lib.UUID(value))
+
+
+def _last_modified(rp):
+    return util.latest([rp.created_at, rp.updated_at])
+
+
+def _conflict(exc):
+    return errors.conflict(
+        'Conflicting resource provider %(field)s: %(value)s already exists.',
+        code=errors.DUPLICATE_NAME, **exc.kwargs)
+
+
+def create_resource_provider(req):
+    context = util.context(req)
+    context.can(policies.CREATE)
+    version = util.version(req)
+    data = util.extract_json(req, schemas.post_schema(version))
+    uuid = _normalized_uuid(data.get('uuid')) or str(uuid_lib.uuid4())
+    name = data['name']
+    try:
+        rp = rp_obj.create(
+            context, uuid, name,
+            parent_uuid=_normalized_uuid(data.get('parent_provider_uuid')))
+    except exception.ResourceProviderExists as exc:
+        raise _conflict(exc)
+    except exception.InvalidResourceProviderParent as exc:
+        raise errors.bad_request(
+            'Unable to create resource provider "%(name)s", %(uuid)s: '
+            '%(error)s', name=name, uuid=uuid, error=exc)
+    location = provider_url(req, rp.uuid)
+    if version < (1, 20):
+        response = util.no_content(status=201)
+        response.location = location
+        return response
+    return util.json_response(req, provider_body(req, rp),
+                              last_modified=_last_modified(rp),
+                              location=location)
+
+
+def get_resource_provider(req):
+    util.context(req).can(policies.SHOW)
+    rp = load_provider(req)
+    return util.json_response(req, provider_body(req, rp),
+                              last_modified=_last_modified(rp))
+
+
+def update_resource_provider(req):
+    context = util.context(req)
+    context.can(policies.UPDATE)
+    # A body that is not JSON is refused before the provider is looked
+    # up, one that does not match the schema after.
+    data = util.extract_json(req, ANY_JSON)
+    rp = load_provider(req)
+    version = util.version(req)
+    util.validate(data, schemas.put_schema(version))
+    parent_uuid = rp_obj.UNCHANGED
+    if 'parent_provider_uuid' in data:
+        parent_uuid = _normalized_uuid(data['parent_provider_uuid'])
+    try:
+        rp = rp_obj.update(context, rp.uuid, data['name'],
+                           parent_uuid=parent_uuid,
+                           allow_reparent=version >= (1, 37))
+    except exception.ResourceProviderNotFound:
+        raise errors.not_found(
+            'No resource provider with uuid %(uuid)s found', uuid=rp.uuid)
+    except exception.ResourceProviderExists as exc:
+        raise _conflict(exc)
+    except exception.InvalidResourceProviderParent as exc:
+        raise errors.bad_request(
+            'Unable to save resource provider %(uuid)s: %(error)s',
+            uuid=rp.uuid, error=exc)
+    return util.json_response(req, provider_body(req, rp),
+                              last_modified=_last_modified(rp))
+
+
+def delete_resource_provider(req):
+    context = util.context(req)
+    context.can(policies.DELETE)
+    uuid = req.urlvars['uuid']
+    try:
+        rp_obj.delete(context, uuid)
+    except exception.ResourceProviderNotFound:
+        raise errors.not_found(
+            'No resource provider with uuid %(uuid)s found for delete',
+            uuid=uuid)
+    except exception.CannotDeleteParentResourceProvider:
+        raise errors.conflict(
+            'Unable to delete parent resource provider %(uuid)s: It has '
+            'child resource providers.', uuid=uuid,
+            code=errors.PROVIDER_CANNOT_DELETE_PARENT)
+    except exception.ResourceProviderInUse as exc:
+        raise errors.conflict(
+            'Unable to delete resource provider %(uuid)s: %(error)s',
+            uuid=uuid, error=exc, code=errors.PROVIDER_IN_USE)
+    return util.no_content()
