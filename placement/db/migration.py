@@ -92,10 +92,16 @@ def upgrade(engine, revision='head'):
     """Migrate the schema to ``revision`` and sync standard classes and
     traits, holding the migration lock."""
     with _migration_lock(engine):
+        before = current_version(engine)
         with engine.begin() as conn:
             alembic_command.upgrade(_alembic_config(conn), revision)
         with engine.begin() as conn:
             standard.sync(conn)
+        after = current_version(engine)
+    # Operators (and the startup-race tests) see which process migrated.
+    if before != after:
+        LOG.info('Migrated the database schema from %s to %s',
+                 before, after)
 
 
 def current_version(engine):
