@@ -51,7 +51,10 @@ def _select_traits():
 
 
 def _traits(conn, query):
-    return [Trait(**row) for row in conn.execute(query).mappings()]
+    # Sorted here rather than in SQL: database collations disagree on
+    # where "_" goes.
+    return sorted((Trait(**row) for row in conn.execute(query).mappings()),
+                  key=lambda t: t.name)
 
 
 @db_api.reader
@@ -59,7 +62,7 @@ def list_traits(ctx, conn, names=None, prefix=None, associated=None):
     """Traits sorted by name, filtered by any of: a list of ``names``, a
     name ``prefix``, and whether they are ``associated`` with a provider
     (True) or not (False)."""
-    query = _select_traits().order_by(_trait.c.name)
+    query = _select_traits()
     if names is not None:
         query = query.where(_trait.c.name.in_(sorted(set(names))))
     if prefix is not None:
@@ -134,8 +137,7 @@ def list_for_provider(ctx, conn, rp_id):
     return _traits(conn, _select_traits()
                    .select_from(_trait.join(
                        _rp_trait, _rp_trait.c.trait_id == _trait.c.id))
-                   .where(_rp_trait.c.resource_provider_id == rp_id)
-                   .order_by(_trait.c.name))
+                   .where(_rp_trait.c.resource_provider_id == rp_id))
 
 
 def _replace_provider_traits(conn, rp_id, trait_ids):
