@@ -125,7 +125,7 @@ class _Search:
             if group.in_tree:
                 in_trees.add(group.in_tree)
         trait_ids = sql.trait_ids(self.conn, names, with_sharing=True)
-        self.sharing_trait = trait_ids.pop(sql.SHARING_TRAIT, None)
+        self.sharing_trait = trait_ids.get(sql.SHARING_TRAIT)
         agg_ids = sql.aggregate_ids(self.conn, agg_uuids)
         tree_roots = sql.root_ids(self.conn, in_trees)
         self.groups = [_Group(g, class_ids, trait_ids, agg_ids, tree_roots)
@@ -135,7 +135,7 @@ class _Search:
         self.root_traits = request_group.TraitFilter(
             required={trait_ids[n] for n in root_traits.required},
             forbidden={trait_ids[n] for n in root_traits.forbidden})
-        self.trait_ids = set(trait_ids.values())
+        self.trait_ids = {trait_ids[n] for n in names}
         self.agg_ids = set(agg_ids.values())
         return not any(g.impossible for g in self.groups)
 
@@ -154,7 +154,7 @@ class _Search:
                 step_size in rows:
             self.root_of[rp_id] = root_id
             self.inventory[rp_id, class_id] = _Inventory(
-                int(capacity) - used, max_unit, min_unit, step_size)
+                int(capacity) - int(used), max_unit, min_unit, step_size)
             self.by_class[class_id].append(rp_id)
         wanted_traits = set(self.trait_ids)
         if self.sharing_trait is not None:
@@ -492,7 +492,9 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
     for rp_id, uuid, parent_uuid, root_uuid in providers:
         summaries[rp_id] = Summary(uuid, parent_uuid, root_uuid, {}, [])
     for rp_id, class_id, capacity, used in inventories:
-        summaries[rp_id].resources[names[class_id]] = (int(capacity), used)
+        # int(): MySQL sums are Decimals.
+        summaries[rp_id].resources[names[class_id]] = (int(capacity),
+                                                       int(used))
     if with_traits:
         for rp_id, name in sql.summary_traits(conn, ids):
             summaries[rp_id].traits.append(name)
