@@ -1,0 +1,129 @@
+"""The candidate search in the object layer: that a limit bounds the
+work, that the number of SQL statements does not grow with the number of
+providers, and that wide granular requests stay fast."""
+import time
+
+import sqlalchemy as sa
+from webob import multidict
+
+from placement import microversion
+from placement.objects.search import candidates
+from placement import request_group
+from tests import data
+
+
+def query(text, version='1.39'):
+    params = multidict.MultiDict(
+        [item.split('=', 1) for item in text.split('&')])
+    return request_group.parse_candidate_query(
+        params, microversion.microversion_parse.parse_version_string(
+            version))
+
+
+def computes(db, count, vcpu=8):
+    rps = []
+    for i in range(count):
+        rp = data.create_provider(db, 'cn%d' % i)
+        data.add_inventory(db, rp, 'VCPU', vcpu)
+        rps.append(rp)
+    return rps
+
+
+class StatementCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def __enter__(self):
+        sa.event.listen(self.engine, 'before_cursor_execute', self._count)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, 'before_cursor_execute', self._count)
+
+    def _count(self, *args):
+        self.count += 1
+
+
+def test_limit_bounds_the_trees_visited(ctx, db, monkeypatch):
+    computes(db, 12)
+    visited = []
+    original = candidates._Search.tree_candidates
+
+    def counting(self, anchor, per_group):
+        visited.append(anchor)
+        return original(self, anchor, per_group)
+
+    monkeypatch.setattr(candidates._Search, 'tree_candidates', counting)
+    result = candidates.find(ctx, query('resources=VCPU:1&limit=3'))
+    assert len(result.candidates) == 3
+    # Generators are created lazily: only the trees that gave a candidate.
+    assert len(visited) == 3
+    assert len(result.summaries) == 3
+    visited.clear()
+    everything = candidates.find(ctx, query('resources=VCPU:1'))
+    assert len(everything.candidates) == 12
+    assert len(visited) == 12
+
+
+def test_statements_do_not_grow_with_providers(ctx, db):
+    rps = computes(db, 3)
+    text = ('resources=VCPU:1&required=!CUSTOM_X&member_of=!'
+            '00000000-0000-0000-0000-000000000001'
+            '&resources1=VCPU:1&group_policy=none')
+    data.ensure_trait(db, 'CUSTOM_X')
+    with StatementCounter(db.engine) as few:
+        small = candidates.find(ctx, query(text))
+    assert len(small.candidates) == 3
+    for i in range(3, 30):
+        rps.append(data.create_provider(db, 'more%d' % i))
+        data.add_inventory(db, rps[-1], 'VCPU', 8)
+    with StatementCounter(db.engine) as many:
+        large = candidates.find(ctx, query(text))
+    assert len(large.candidates) == 30
+    assert many.count == few.count
+    assert many.count <= 12
+
+
+def test_eight_groups_in_one_tree_stop_at_the_limit(ctx, db):
+    root = data.create_provider(db, 'host')
+    for i in range(8):
+        child = data.create_provider(db, 'dev%d' % i, parent=root)
+        data.add_inventory(db, child, 'VCPU', 8)
+    groups = '&'.join('resources%d=VCPU:1' % i for i in range(1, 9))
+    for policy in ('none', 'isolate'):
+        start = time.monotonic()
+        result = candidates.find(ctx, query(
+            groups + '&group_policy=%s&limit=1000' % policy))
+        elapsed = time.monotonic() - start
+        assert len(result.candidates) == 1000
+        assert elapsed < 1.0, elapsed
+        for candidate in result.candidates:
+            assert len(candidate.mappings) == 8
+            if policy == 'isolate':
+                assert len(candidate.allocations) == 8
+    # The same request without a limit under a small cap.
+    ctx.config.set_override('max_allocation_candidates', 50,
+                            group='placement')
+    try:
+        capped = candidates.find(ctx, query(groups + '&group_policy=none'))
+    finally:
+        ctx.config.clear_override('max_allocation_candidates',
+                                  group='placement')
+    assert len(capped.candidates) == 50
+
+
+def test_sharing_only_candidates_are_not_repeated(ctx, db):
+    agg = data.new_uuid()
+    for name in ('cn1', 'cn2', 'ss'):
+        rp = data.create_provider(db, name)
+        data.set_aggregates(db, rp, agg)
+        if name == 'ss':
+            data.add_inventory(db, rp, 'DISK_GB', 100)
+            data.set_traits(db, rp, 'MISC_SHARES_VIA_AGGREGATE')
+    # ss serves the request from three anchors (itself, cn1, cn2): one
+    # candidate.
+    result = candidates.find(ctx, query('resources=DISK_GB:10'))
+    assert len(result.candidates) == 1
+    result = candidates.find(ctx, query('resources1=DISK_GB:10'))
+    assert len(result.candidates) == 1
