@@ -1,12 +1,15 @@
 """The outermost safety net: every failure becomes a JSON error.
 
 A database that cannot be reached is a 503 whose text names no host, port,
-driver or SQL (the exception is logged in full instead); anything else
+driver or SQL (the exception is logged in full instead); a deadlock that
+outlived its transaction retries is a 409 placement.concurrent_update (a
+race lost to other writers, which the client may retry); anything else
 unexpected is a 500. The request id is in the body of both, to find the
 logged traceback.
 """
 import logging
 
+from oslo_db import exception as db_exc
 import webob.dec
 import webob.exc
 
@@ -17,6 +20,13 @@ LOG = logging.getLogger(__name__)
 
 DB_UNAVAILABLE = ('The placement database is unavailable. The request was '
                   'not carried out; try again later.')
+LOST_RACE = ('Another request changed the same data at the same time; the '
+             'request was not carried out. Please retry your update.')
+
+
+def _is_lost_race(exc):
+    return (isinstance(exc, db_exc.DBDeadlock) or
+            db_api._is_sqlite_lock_error(exc))
 
 
 class FaultWrapper:
@@ -40,6 +50,11 @@ class FaultWrapper:
                 LOG.error('Database unavailable: %s', exc)
                 return errors.http_error(webob.exc.HTTPServiceUnavailable,
                                          DB_UNAVAILABLE)
+            if _is_lost_race(exc):
+                LOG.warning('Giving up %s %s after retries: %s',
+                            req.method, req.path, exc)
+                return errors.conflict(LOST_RACE,
+                                       code=errors.CONCURRENT_UPDATE)
             LOG.exception('Unexpected error handling %s %s',
                           req.method, req.path)
             return errors.http_error(
