@@ -116,8 +116,9 @@ def _translate(exc):
     if isinstance(exc, exception.ConcurrentUpdateDetected):
         return errors.conflict(str(exc), code=errors.CONCURRENT_UPDATE)
     if isinstance(exc, exception.ResourceProviderNotFound):
-        return errors.not_found(str(exc),
-                                code=errors.RESOURCE_PROVIDER_NOT_FOUND)
+        # placement.resource_provider.not_found is reserved for requests
+        # naming several providers (the reshaper says so itself).
+        return errors.not_found(str(exc))
     return None
 
 
@@ -154,8 +155,11 @@ class Router:
         if req.content_length and not req.content_type:
             raise errors.bad_request('content-type header required when '
                                      'content-length is set')
-        if req.path_info not in ('', '/') and req.accept and not (
-                req.accept.acceptable_offers(['application/json'])):
+        # Only representations are negotiated: a write answers JSON (or
+        # nothing) whatever it accepts, as in OpenStack Placement.
+        if (req.method == 'GET' and req.path_info not in ('', '/') and
+                req.accept and
+                not req.accept.acceptable_offers(['application/json'])):
             raise errors.http_error(webob.exc.HTTPNotAcceptable,
                                     'Only application/json is provided')
         req.environ['wsgiorg.routing_args'] = ((), match)

@@ -5,6 +5,7 @@ resource class keeps the id of its position in os_resource_classes.STANDARDS
 so that ids never depend on the order rows were written; custom classes get
 ids from CUSTOM_RC_ID_OFFSET up.
 """
+from oslo_db import exception as db_exc
 import os_resource_classes as orc
 import os_traits
 import sqlalchemy as sa
@@ -24,7 +25,7 @@ def _insert_missing(conn, table, rows):
         try:
             with conn.begin_nested():
                 conn.execute(table.insert().values(**row))
-        except sa.exc.IntegrityError:
+        except (sa.exc.IntegrityError, db_exc.DBDuplicateEntry):
             pass
 
 
