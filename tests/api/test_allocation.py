@@ -1,5 +1,6 @@
 """PUT/GET/DELETE /allocations/{consumer_uuid}, POST /allocations and
 GET /resource_providers/{uuid}/allocations across microversions."""
+from oslo_db import exception as db_exc
 import pytest
 import sqlalchemy as sa
 
@@ -400,3 +401,24 @@ def test_provider_allocations_of_an_unknown_provider(client):
     assert response.status == 404
     assert "Resource provider '%s' not found" % missing in error(
         response)['detail']
+
+
+def test_a_deadlock_that_outlives_the_retries_is_a_conflict(client, rp, db):
+    assert provider_generation(client, rp) == 0
+    commits = []
+
+    def always_deadlock(conn):
+        commits.append(conn)
+        raise db_exc.DBDeadlock()
+
+    sa.event.listen(db.engine, 'commit', always_deadlock)
+    try:
+        response = client.put('/allocations/' + data.new_uuid(),
+                              json=body(rp.uuid, {'VCPU': 1}),
+                              version='1.28')
+    finally:
+        sa.event.remove(db.engine, 'commit', always_deadlock)
+    assert response.status == 409
+    assert error(response)['code'] == 'placement.concurrent_update'
+    assert len(commits) > 1
+    assert provider_generation(client, rp) == 0
