@@ -4,7 +4,6 @@ From 1.19 the GET answer and the PUT body and answer carry the provider
 generation, and a PUT checks and bumps it; before, a PUT takes a bare list
 and leaves the generation alone.
 """
-from placement import errors
 from placement import exception
 from placement.handlers import resource_provider
 from placement.handlers import util
@@ -51,6 +50,6 @@ def set_aggregates(req):
     except exception.ConcurrentUpdateDetected:
         raise resource_provider.generation_conflict()
     except exception.ResourceProviderNotFound:
-        raise errors.not_found(
-            'No resource provider with uuid %(uuid)s found', uuid=rp.uuid)
+        # Deleted since we loaded it.
+        raise resource_provider.not_found(rp.uuid)
     return _response(req, uuids, generation)

@@ -5,6 +5,8 @@ serialise a provider with ``provider_body``.
 """
 import uuid as uuid_lib
 
+from oslo_utils import uuidutils
+
 from placement import errors
 from placement import exception
 from placement.handlers import util
@@ -49,16 +51,24 @@ def provider_body(req, rp):
     return body
 
 
+def not_found(uuid, suffix=''):
+    return errors.not_found(
+        'No resource provider with uuid %(uuid)s found%(suffix)s',
+        uuid=uuid, suffix=suffix)
+
+
 def load_provider(req, suffix=''):
     """The provider named by the URL, or the 404 OpenStack Placement
     answers for a single unknown provider (``suffix`` ends its message)."""
     uuid = req.urlvars['uuid']
+    # Only uuids were ever stored: anything else (some of which not every
+    # database can even compare) is simply not there.
+    if not uuidutils.is_uuid_like(uuid):
+        raise not_found(uuid, suffix)
     try:
         return rp_obj.get(util.context(req), uuid)
     except exception.ResourceProviderNotFound:
-        raise errors.not_found(
-            'No resource provider with uuid %(uuid)s found%(suffix)s',
-            uuid=uuid, suffix=suffix)
+        raise not_found(uuid, suffix)
 
 
 def generation_conflict():
@@ -136,8 +146,7 @@ def update_resource_provider(req):
                            parent_uuid=parent_uuid,
                            allow_reparent=version >= (1, 37))
     except exception.ResourceProviderNotFound:
-        raise errors.not_found(
-            'No resource provider with uuid %(uuid)s found', uuid=rp.uuid)
+        raise not_found(rp.uuid)
     except exception.ResourceProviderExists as exc:
         raise _conflict(exc)
     except exception.InvalidResourceProviderParent as exc:
@@ -151,13 +160,11 @@ def update_resource_provider(req):
 def delete_resource_provider(req):
     context = util.context(req)
     context.can(policies.DELETE)
-    uuid = req.urlvars['uuid']
+    uuid = load_provider(req, suffix=' for delete').uuid
     try:
         rp_obj.delete(context, uuid)
     except exception.ResourceProviderNotFound:
-        raise errors.not_found(
-            'No resource provider with uuid %(uuid)s found for delete',
-            uuid=uuid)
+        raise not_found(uuid, ' for delete')
     except exception.CannotDeleteParentResourceProvider:
         raise errors.conflict(
             'Unable to delete parent resource provider %(uuid)s: It has '

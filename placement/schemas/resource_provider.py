@@ -2,11 +2,14 @@
 import copy
 
 _UUID = {'type': 'string', 'format': 'uuid'}
+# Not every database can store a NUL character.
+NO_NUL = '^[^\x00]*$'
 
 POST_1_0 = {
     'type': 'object',
     'properties': {
-        'name': {'type': 'string', 'minLength': 1, 'maxLength': 200},
+        'name': {'type': 'string', 'minLength': 1, 'maxLength': 200,
+                 'pattern': NO_NUL},
         'uuid': _UUID,
     },
     'required': ['name'],

@@ -1,9 +1,11 @@
 """Query of GET /traits and body of PUT /resource_providers/{uuid}/traits.
 """
+from placement.schemas.resource_provider import NO_NUL
+
 LIST_QUERY = {
     'type': 'object',
     'properties': {
-        'name': {'type': 'string'},
+        'name': {'type': 'string', 'pattern': NO_NUL},
         'associated': {'type': 'string'},
     },
     'additionalProperties': False,
@@ -14,7 +16,8 @@ SET_PROVIDER_TRAITS = {
     'properties': {
         'traits': {
             'type': 'array',
-            'items': {'type': 'string', 'minLength': 1, 'maxLength': 255},
+            'items': {'type': 'string', 'minLength': 1, 'maxLength': 255,
+                      'pattern': NO_NUL},
             'uniqueItems': True,
         },
         'resource_provider_generation': {'type': 'integer'},

@@ -96,6 +96,8 @@ def test_show_missing_provider(client):
         _error(response)[0])
     assert _error(response)[1] == 'placement.undefined_code'
     assert client.get(_url('not-a-uuid')).status == 404
+    assert client.get(_url('%00')).status == 404
+    assert client.delete(_url('%00')).status == 404
 
 
 @pytest.mark.parametrize('body, fragment', [
@@ -105,6 +107,7 @@ def test_show_missing_provider(client):
     ({'name': ''}, 'JSON does not validate'),
     ({'name': 'x', 'color': 'blue'}, 'Additional properties'),
     ({'name': 7}, 'JSON does not validate'),
+    ({'name': 'nul\x00name'}, 'JSON does not validate'),
 ])
 def test_create_invalid_body_changes_nothing(client, db, body, fragment):
     response = client.post('/resource_providers', json=body)

@@ -134,6 +134,7 @@ def test_list_filters(client, db, rp):
                         '"true" or "false"'),
     ('?invalid=abc', 'Invalid query string parameters: Additional '
                      'properties are not allowed'),
+    ('?name=in:CUSTOM_%00', 'Invalid query string parameters'),
 ])
 def test_list_bad_query(client, query, fragment):
     response = client.get('/traits' + query)
@@ -206,6 +207,8 @@ def test_provider_traits_generation_conflict(client, db, rp):
      'Additional properties are not allowed'),
     ({'traits': ['CUSTOM_KEEP', 'CUSTOM_KEEP'],
       'resource_provider_generation': 0}, 'has non-unique elements'),
+    ({'traits': ['CUSTOM_\x00'], 'resource_provider_generation': 0},
+     'JSON does not validate'),
 ])
 def test_provider_traits_bad_body_changes_nothing(client, db, rp, body,
                                                    fragment):
