@@ -17,25 +17,26 @@ def list_allocation_candidates(req):
     version = util.version(req)
     util.validate_query(req, schema.for_version(version))
     query = request_group.parse_candidate_query(req.GET, version)
-    try:
-        result = candidate_search.find(
-            context, query, all_resources=version >= (1, 27),
-            with_traits=version >= (1, 17))
-    except exception.ResourceClassNotFound as exc:
-        raise errors.bad_request(
-            'Invalid resource class in resources parameter: %(error)s',
-            error=exc)
-    except exception.TraitNotFound as exc:
-        raise errors.bad_request(str(exc))
-    uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
-    body = {
-        'allocation_requests': [
-            _allocation_request(version, candidate, uuid_of,
-                                result.class_names)
-            for candidate in result.candidates],
-        'provider_summaries': _provider_summaries(version, result),
-    }
-    return util.json_response(req, body)
+    with util.gc_paused():
+        try:
+            result = candidate_search.find(
+                context, query, all_resources=version >= (1, 27),
+                with_traits=version >= (1, 17))
+        except exception.ResourceClassNotFound as exc:
+            raise errors.bad_request(
+                'Invalid resource class in resources parameter: %(error)s',
+                error=exc)
+        except exception.TraitNotFound as exc:
+            raise errors.bad_request(str(exc))
+        uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
+        body = {
+            'allocation_requests': [
+                _allocation_request(version, candidate, uuid_of,
+                                    result.class_names)
+                for candidate in result.candidates],
+            'provider_summaries': _provider_summaries(version, result),
+        }
+        return util.json_response(req, body)
 
 
 def _allocation_request(version, candidate, uuid_of, class_names):
@@ -65,7 +66,7 @@ def _provider_summaries(version, result):
             name: {'capacity': capacity, 'used': used}
             for name, (capacity, used) in summary.resources.items()}}
         if version >= (1, 17):
-            body['traits'] = sorted(summary.traits)
+            body['traits'] = summary.traits
         if version >= (1, 29):
             body['parent_provider_uuid'] = summary.parent_uuid
             body['root_provider_uuid'] = summary.root_uuid

@@ -14,16 +14,17 @@ def list_resource_providers(req):
     version = util.version(req)
     util.validate_query(req, schema.for_version(version))
     flt = request_group.parse_provider_filter(req.GET, version)
-    try:
-        found = provider_search.list_providers(util.context(req), flt)
-    except exception.ResourceClassNotFound as exc:
-        raise errors.bad_request(
-            'Invalid resource class in resources parameter: %(error)s',
-            error=exc)
-    except exception.TraitNotFound as exc:
-        raise errors.bad_request(str(exc))
-    body = {'resource_providers': [resource_provider.provider_body(req, rp)
-                                   for rp in found]}
-    return util.json_response(
-        req, body, last_modified=util.latest(
-            t for rp in found for t in (rp.created_at, rp.updated_at)))
+    with util.gc_paused():
+        try:
+            found = provider_search.list_providers(util.context(req), flt)
+        except exception.ResourceClassNotFound as exc:
+            raise errors.bad_request(
+                'Invalid resource class in resources parameter: %(error)s',
+                error=exc)
+        except exception.TraitNotFound as exc:
+            raise errors.bad_request(str(exc))
+        body = {'resource_providers': [
+            resource_provider.provider_body(req, rp) for rp in found]}
+        return util.json_response(
+            req, body, last_modified=util.latest(
+                t for rp in found for t in (rp.created_at, rp.updated_at)))

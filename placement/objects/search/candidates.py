@@ -55,16 +55,15 @@ class Result:
     class_names: dict = dataclasses.field(default_factory=dict)
 
 
-@dataclasses.dataclass
-class _Inventory:
-    free: int
-    max_unit: int
-    min_unit: int
-    step_size: int
+_NO_IDS = frozenset()
 
-    def fits(self, amount):
-        return (self.min_unit <= amount <= self.max_unit and
-                amount % self.step_size == 0 and amount <= self.free)
+
+def _fits(inventory, amount):
+    """Whether an inventory tuple (free, max_unit, min_unit, step_size)
+    can take ``amount``."""
+    free, max_unit, min_unit, step_size = inventory
+    return (min_unit <= amount <= max_unit and amount % step_size == 0 and
+            amount <= free)
 
 
 class _Group:
@@ -140,20 +139,13 @@ class _Search:
         return not any(g.impossible for g in self.groups)
 
     def load(self):
-        amounts = collections.defaultdict(set)
-        trees = set()
-        for group in self.groups:
-            for class_id, amount in group.resources.items():
-                amounts[class_id].add(amount)
-            trees.add(group.tree_root)
-        # Every group in one tree: read only that tree.
-        only_tree = trees.pop() if len(trees) == 1 else None
-        rows = sql.capacity_rows(self.conn, amounts, root_id=only_tree)
+        rows = sql.capacity_rows(self.conn,
+                                 [g for g in self.groups if g.resources])
         self.by_class = collections.defaultdict(list)
         for rp_id, root_id, class_id, capacity, used, min_unit, max_unit, \
                 step_size in rows:
             self.root_of[rp_id] = root_id
-            self.inventory[rp_id, class_id] = _Inventory(
+            self.inventory[rp_id, class_id] = (
                 int(capacity) - int(used), max_unit, min_unit, step_size)
             self.by_class[class_id].append(rp_id)
         wanted_traits = set(self.trait_ids)
@@ -205,8 +197,8 @@ class _Search:
         first = classes[0]
         by_anchor = collections.defaultdict(list)
         for rp_id in self.by_class.get(first, ()):
-            if not all(self.inventory.get((rp_id, c)) and
-                       self.inventory[rp_id, c].fits(group.resources[c])
+            if not all((rp_id, c) in self.inventory and
+                       _fits(self.inventory[rp_id, c], group.resources[c])
                        for c in classes):
                 continue
             if not self._usable(group, rp_id):
@@ -226,7 +218,7 @@ class _Search:
         by_anchor = collections.defaultdict(dict)
         for class_id, amount in group.resources.items():
             for rp_id in self.by_class.get(class_id, ()):
-                if not self.inventory[rp_id, class_id].fits(amount):
+                if not _fits(self.inventory[rp_id, class_id], amount):
                     continue
                 if not self._usable(group, rp_id):
                     continue
@@ -297,99 +289,157 @@ class _Search:
         return any(all(self._is_ancestor(top, rp) for rp in providers)
                    for top in providers)
 
+    def plan(self):
+        """The slots every tree fills, in order, and the checks due after
+        each slot; the same for every tree of the request."""
+        slots = []  # (group, ((class id, amount), ...))
+        for group in self.groups:
+            if not group.single:
+                for class_id in sorted(group.resources):
+                    slots.append((group, ((class_id,
+                                           group.resources[class_id]),)))
+        self.spread_end = len(slots)
+        self.spread = next((g for g in self.groups if not g.single), None)
+        for group in self.groups:
+            if group.single:
+                slots.append((group, tuple(sorted(group.resources.items()))))
+        self.slots = slots
+        self.isolate = (self.query.group_policy == 'isolate' and
+                        sum(1 for g in self.groups if g.single) > 1)
+        slot_of_suffix = {group.suffix: index
+                          for index, (group, _a) in enumerate(slots)
+                          if group.single}
+        # same_subtree sets, checked as soon as their last group is set.
+        self.checks_at = collections.defaultdict(list)
+        for suffixes in self.query.same_subtrees:
+            indexes = [slot_of_suffix[s] for s in suffixes]
+            self.checks_at[max(indexes)].append(indexes)
+
+    def _slot_options(self, anchor, per_group):
+        options = []
+        for group, amounts in self.slots:
+            if group.single:
+                options.append(per_group[group.suffix][anchor])
+            else:
+                options.append(per_group[group.suffix][anchor][
+                    amounts[0][0]])
+        return options
+
+    def _fits(self, used, rp_id, amounts):
+        """Whether ``amounts`` still fit on ``rp_id`` given ``used``, the
+        amounts already placed in this candidate."""
+        inventory = self.inventory
+        for class_id, amount in amounts:
+            total = used.get((rp_id, class_id), 0) + amount
+            free, max_unit = inventory[rp_id, class_id][:2]
+            if total > free or total > max_unit:
+                return False
+        return True
+
+    def _spread_traits_ok(self, chosen):
+        union = set()
+        traits_of = self.traits_of
+        for rp_id in chosen[:self.spread_end]:
+            union |= traits_of.get(rp_id, _NO_IDS)
+        return self.spread.traits.satisfied_by(union)
+
+    def _subtrees_ok(self, chosen, index):
+        return all(self._same_subtree({chosen[i] for i in indexes})
+                   for indexes in self.checks_at.get(index, ()))
+
     def tree_candidates(self, anchor, per_group):
         """Generate the candidates of one anchor tree, pruning partial
         assignments that already break a constraint."""
-        query = self.query
-        slots = []  # (group, class id or None, options)
-        spread = None
-        for group in self.groups:
-            options = per_group[group.suffix][anchor]
-            if group.single:
-                slots.append((group, None, options))
-            else:
-                spread = group
-                for class_id in sorted(group.resources):
-                    slots.append((group, class_id, options[class_id]))
-        # The unsuffixed group first: its trait check prunes early.
-        slots.sort(key=lambda slot: slot[0].single)
-        spread_end = sum(1 for s in slots if not s[0].single)
-        isolate = (query.group_policy == 'isolate' and
-                   sum(1 for g in self.groups if g.single) > 1)
-        # same_subtree sets, checked as soon as their last group is set.
-        slot_of_suffix = {}
-        for index, (group, _c, _o) in enumerate(slots):
-            if group.single:
-                slot_of_suffix[group.suffix] = index
-        checks_at = collections.defaultdict(list)
-        for suffixes in query.same_subtrees:
-            indexes = [slot_of_suffix[s] for s in suffixes]
-            checks_at[max(indexes)].append(indexes)
-        inventory = self.inventory
-        no_traits = set()
+        options = self._slot_options(anchor, per_group)
+        if all(len(o) == 1 for o in options):
+            candidate = self._only_candidate([o[0] for o in options])
+            if candidate is not None:
+                yield candidate
+            return
+        yield from self._search_tree(options)
+
+    def _only_candidate(self, chosen):
+        """The candidate of a tree with one option per slot, or None."""
+        used = {}
+        isolated = set()
+        spread_traits = self.spread is not None and self.spread.traits
+        for index, (rp_id, (group, amounts)) in enumerate(
+                zip(chosen, self.slots)):
+            if not self._fits(used, rp_id, amounts):
+                return None
+            for class_id, amount in amounts:
+                used[rp_id, class_id] = used.get((rp_id, class_id),
+                                                 0) + amount
+            if self.isolate and group.single:
+                if rp_id in isolated:
+                    return None
+                isolated.add(rp_id)
+            if (index + 1 == self.spread_end and spread_traits and
+                    not self._spread_traits_ok(chosen)):
+                return None
+            if index in self.checks_at and not self._subtrees_ok(chosen,
+                                                                 index):
+                return None
+        return self._build(chosen)
+
+    def _search_tree(self, options):
+        """Depth-first assignment of providers to slots with pruning."""
+        slots = self.slots
+        last = len(slots) - 1
+        spread_traits = self.spread is not None and self.spread.traits
+        isolate = self.isolate
+        checks_at = self.checks_at
         used = {}
         chosen = [None] * len(slots)
         isolated = set()
-        last = len(slots) - 1
 
         def assign(index):
-            group, class_id, options = slots[index]
-            if group.single:
-                amounts = group.resources
-            else:
-                amounts = {class_id: group.resources[class_id]}
-            for rp_id in options:
-                if isolate and group.single and rp_id in isolated:
+            group, amounts = slots[index]
+            isolating = isolate and group.single
+            for rp_id in options[index]:
+                if isolating and rp_id in isolated:
                     continue
-                fits = True
-                for cid, amount in amounts.items():
-                    total = used.get((rp_id, cid), 0) + amount
-                    inv = inventory[rp_id, cid]
-                    if total > inv.free or total > inv.max_unit:
-                        fits = False
-                        break
-                if not fits:
+                if not self._fits(used, rp_id, amounts):
                     continue
                 chosen[index] = rp_id
-                if index + 1 == spread_end and spread is not None and \
-                        spread.traits:
-                    union = set()
-                    for rp in chosen[:spread_end]:
-                        union |= self.traits_of.get(rp, no_traits)
-                    if not spread.traits.satisfied_by(union):
-                        continue
-                if any(not self._same_subtree({chosen[i] for i in idx})
-                       for idx in checks_at.get(index, ())):
+                if (index + 1 == self.spread_end and spread_traits and
+                        not self._spread_traits_ok(chosen)):
+                    continue
+                if index in checks_at and not self._subtrees_ok(chosen,
+                                                                index):
                     continue
                 if index == last:
-                    yield self._build(chosen, slots)
+                    yield self._build(chosen)
                     continue
-                for cid, amount in amounts.items():
-                    used[rp_id, cid] = used.get((rp_id, cid), 0) + amount
-                if isolate and group.single:
+                for class_id, amount in amounts:
+                    used[rp_id, class_id] = used.get((rp_id, class_id),
+                                                     0) + amount
+                if isolating:
                     isolated.add(rp_id)
                 yield from assign(index + 1)
-                if isolate and group.single:
+                if isolating:
                     isolated.discard(rp_id)
-                for cid, amount in amounts.items():
-                    used[rp_id, cid] -= amount
+                for class_id, amount in amounts:
+                    used[rp_id, class_id] -= amount
         if slots:
             yield from assign(0)
 
-    def _build(self, chosen, slots):
+    def _build(self, chosen):
         allocations = {}
         mappings = {}
-        for rp_id, (group, class_id, _o) in zip(chosen, slots):
-            mapped = mappings.setdefault(group.suffix, [])
-            if rp_id not in mapped:
+        for rp_id, (group, amounts) in zip(chosen, self.slots):
+            mapped = mappings.get(group.suffix)
+            if mapped is None:
+                mappings[group.suffix] = [rp_id]
+            elif rp_id not in mapped:
                 mapped.append(rp_id)
-            if group.single:
-                amounts = group.resources.items()
-            else:
-                amounts = ((class_id, group.resources[class_id]),)
-            for cid, amount in amounts:
-                resources = allocations.setdefault(rp_id, {})
-                resources[cid] = resources.get(cid, 0) + amount
+            if not amounts:
+                continue
+            resources = allocations.get(rp_id)
+            if resources is None:
+                resources = allocations[rp_id] = {}
+            for class_id, amount in amounts:
+                resources[class_id] = resources.get(class_id, 0) + amount
         return Candidate(allocations, mappings)
 
     def generate(self, per_group, anchors, strategy):
@@ -453,6 +503,7 @@ def find(ctx, conn, query, all_resources=True, with_traits=True):
     per_group, anchors = search.options()
     if not anchors:
         return Result([], {})
+    search.plan()
     bound = query.limit
     if conf.max_allocation_candidates > 0:
         bound = min(bound or conf.max_allocation_candidates,
@@ -468,34 +519,51 @@ def find(ctx, conn, query, all_resources=True, with_traits=True):
 
 
 def _summaries(conn, search, candidates, all_resources, with_traits):
+    """Summaries of the trees of the candidates (from 1.29), or of the
+    providers in the candidates (before, when trees were unknown)."""
     if not candidates:
         return {}
-    query = search.query
     in_candidates = set()
     for candidate in candidates:
         in_candidates.update(candidate.allocations)
         for rps in candidate.mappings.values():
             in_candidates.update(rps)
-    if query.nested_aware:
-        roots = {search.root_of[rp] for rp in in_candidates}
-        providers = sql.summary_providers(conn, roots=roots)
+    if search.query.nested_aware:
+        where = {'roots': {search.root_of[rp] for rp in in_candidates}}
     else:
-        providers = sql.summary_providers(conn, provider_ids=in_candidates)
-    ids = [row[0] for row in providers]
+        where = {'provider_ids': in_candidates}
+    providers = sql.summary_providers(conn, **where)
+    uuid_of = {rp_id: uuid for rp_id, uuid, _p, _r in providers}
+    summaries = {}
+    for rp_id, uuid, parent_id, root_id in providers:
+        summaries[rp_id] = Summary(
+            uuid, uuid_of.get(parent_id) if parent_id else None,
+            uuid_of.get(root_id), {}, [])
+    missing = {root_id for _i, _u, _p, root_id in providers
+               if root_id not in uuid_of}
+    missing |= {parent_id for _i, _u, parent_id, _r in providers
+                if parent_id and parent_id not in uuid_of}
+    if missing:
+        # Only before 1.29, when the summaries are not whole trees.
+        uuid_of.update(sql.provider_uuids(conn, missing))
+        for rp_id, _u, parent_id, root_id in providers:
+            summary = summaries[rp_id]
+            summary.root_uuid = uuid_of[root_id]
+            summary.parent_uuid = uuid_of[parent_id] if parent_id else None
     class_ids = None
     if not all_resources:
         class_ids = {cid for g in search.groups for cid in g.resources}
-    inventories = sql.summary_inventories(conn, ids, class_ids)
-    names = resource_class.names_for_ids(
-        conn, {row[1] for row in inventories})
-    summaries = {}
-    for rp_id, uuid, parent_uuid, root_uuid in providers:
-        summaries[rp_id] = Summary(uuid, parent_uuid, root_uuid, {}, [])
+    inventories = sql.summary_inventories(conn, class_ids=class_ids,
+                                          **where)
+    names = dict(search.class_names)
+    unknown = {row[1] for row in inventories} - set(names)
+    if unknown:
+        names.update(resource_class.names_for_ids(conn, unknown))
     for rp_id, class_id, capacity, used in inventories:
         # int(): MySQL sums are Decimals.
         summaries[rp_id].resources[names[class_id]] = (int(capacity),
                                                        int(used))
     if with_traits:
-        for rp_id, name in sql.summary_traits(conn, ids):
+        for rp_id, name in sql.summary_traits(conn, **where):
             summaries[rp_id].traits.append(name)
     return summaries

@@ -32,16 +32,27 @@ SHARING_TRAIT = 'MISC_SHARES_VIA_AGGREGATE'
 _CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
 
 
+def _in(column, ids):
+    """``column IN ids`` for a set of integer ids. Long lists are inlined
+    into the statement: integers need no quoting, and one bound parameter
+    per id costs more than the query itself once there are hundreds."""
+    ids = sorted(ids)
+    if len(ids) > 64:
+        return column.in_(sa.bindparam(None, ids, expanding=True,
+                                       literal_execute=True))
+    return column.in_(ids)
+
+
 def _usage(class_ids=None, provider_ids=None):
     """Subquery: used per (provider, class)."""
     sel = sa.select(_alloc.c.resource_provider_id,
                     _alloc.c.resource_class_id,
                     sa.func.sum(_alloc.c.used).label('used'))
     if class_ids is not None:
-        sel = sel.where(_alloc.c.resource_class_id.in_(sorted(class_ids)))
+        sel = sel.where(_in(_alloc.c.resource_class_id, class_ids))
     if provider_ids is not None:
         sel = sel.where(
-            _alloc.c.resource_provider_id.in_(sorted(provider_ids)))
+            _in(_alloc.c.resource_provider_id, provider_ids))
     return sel.group_by(_alloc.c.resource_provider_id,
                         _alloc.c.resource_class_id).subquery('usage')
 
@@ -89,18 +100,59 @@ def root_ids(conn, uuids):
         .where(_rp.c.uuid.in_(sorted(uuids)))).all())
 
 
-def capacity_rows(conn, amounts_by_class, root_id=None):
-    """Inventory rows that can take at least one of the amounts asked of
-    their class: (provider id, root id, class id, capacity, used,
-    max_unit) with capacity floored. ``amounts_by_class`` is
-    {class id: set of amounts}; ``root_id`` limits the search to one
-    tree."""
-    usage = _usage(class_ids=amounts_by_class)
+def _providers_in(agg_ids):
+    return (sa.select(_rpa.c.resource_provider_id)
+            .where(_in(_rpa.c.aggregate_id, agg_ids)))
+
+
+def _providers_with(trait_ids):
+    return (sa.select(_rpt.c.resource_provider_id)
+            .where(_in(_rpt.c.trait_id, trait_ids)))
+
+
+def _group_filter(group):
+    """Conditions on the provider of an inventory row that every provider
+    serving ``group`` meets (the search checks the rest exactly)."""
+    conditions = []
+    if group.tree_root is not None:
+        conditions.append(_rp.c.root_provider_id == group.tree_root)
+    for agg_ids in group.member_of:
+        # The provider or its root is in one of the aggregates.
+        members = _providers_in(agg_ids)
+        conditions.append(sa.or_(_rp.c.id.in_(members),
+                                 _rp.c.root_provider_id.in_(members)))
+    if group.forbidden_aggs:
+        members = _providers_in(group.forbidden_aggs)
+        conditions.append(_rp.c.id.not_in(members))
+        conditions.append(_rp.c.root_provider_id.not_in(members))
+    traits = group.traits
+    if traits.forbidden:
+        conditions.append(_rp.c.id.not_in(_providers_with(traits.forbidden)))
+    if group.single:
+        # The unsuffixed group may gather its traits over several
+        # providers; a suffixed group's provider has them all itself.
+        for trait_id in sorted(traits.required):
+            conditions.append(_rp.c.id.in_(_providers_with([trait_id])))
+        for trait_ids in traits.any_of:
+            conditions.append(_rp.c.id.in_(_providers_with(trait_ids)))
+    return conditions
+
+
+def capacity_rows(conn, groups):
+    """Inventory rows that can serve one of the resourceful ``groups``
+    (objects with ``resources`` {class id: amount}, ``single``,
+    ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids):
+    (provider id, root id, class id, capacity, used, min_unit, max_unit,
+    step_size)."""
+    class_ids = {cid for group in groups for cid in group.resources}
+    usage = _usage(class_ids=class_ids)
     used = sa.func.coalesce(usage.c.used, 0)
-    fits = [sa.and_(_inv.c.resource_class_id == class_id,
-                    sa.or_(*[_fits(amount, used)
-                             for amount in sorted(amounts)]))
-            for class_id, amounts in sorted(amounts_by_class.items())]
+    serves = []
+    for group in groups:
+        fits = [sa.and_(_inv.c.resource_class_id == class_id,
+                        _fits(amount, used))
+                for class_id, amount in sorted(group.resources.items())]
+        serves.append(sa.and_(sa.or_(*fits), *_group_filter(group)))
     sel = (
         sa.select(_inv.c.resource_provider_id, _rp.c.root_provider_id,
                   _inv.c.resource_class_id, _CAPACITY, used,
@@ -110,10 +162,8 @@ def capacity_rows(conn, amounts_by_class, root_id=None):
             .outerjoin(usage, sa.and_(
                 usage.c.resource_provider_id == _inv.c.resource_provider_id,
                 usage.c.resource_class_id == _inv.c.resource_class_id)))
-        .where(_inv.c.resource_class_id.in_(sorted(amounts_by_class)))
-        .where(sa.or_(*fits)))
-    if root_id is not None:
-        sel = sel.where(_rp.c.root_provider_id == root_id)
+        .where(_in(_inv.c.resource_class_id, class_ids))
+        .where(sa.or_(*serves)))
     return conn.execute(sel).all()
 
 
@@ -123,7 +173,7 @@ def providers_with_traits(conn, ids):
     if ids:
         rows = conn.execute(
             sa.select(_rpt.c.resource_provider_id, _rpt.c.trait_id)
-            .where(_rpt.c.trait_id.in_(sorted(ids))))
+            .where(_in(_rpt.c.trait_id, ids)))
         for rp_id, trait_id in rows:
             found[rp_id].add(trait_id)
     return found
@@ -135,7 +185,7 @@ def providers_in_aggregates(conn, ids):
     if ids:
         rows = conn.execute(
             sa.select(_rpa.c.resource_provider_id, _rpa.c.aggregate_id)
-            .where(_rpa.c.aggregate_id.in_(sorted(ids))))
+            .where(_in(_rpa.c.aggregate_id, ids)))
         for rp_id, agg_id in rows:
             found[rp_id].add(agg_id)
     return found
@@ -155,7 +205,7 @@ def sharing_anchors(conn, sharing_ids):
         .select_from(
             mine.join(theirs, theirs.c.aggregate_id == mine.c.aggregate_id)
             .join(_rp, _rp.c.id == theirs.c.resource_provider_id))
-        .where(mine.c.resource_provider_id.in_(sorted(sharing_ids))))
+        .where(_in(mine.c.resource_provider_id, sharing_ids)))
     for sharing_id, root_id in rows:
         anchors[sharing_id].add(root_id)
     return anchors
@@ -167,48 +217,59 @@ def tree_members(conn, roots):
         return []
     return conn.execute(
         sa.select(_rp.c.id, _rp.c.parent_provider_id, _rp.c.root_provider_id)
-        .where(_rp.c.root_provider_id.in_(sorted(roots)))).all()
+        .where(_in(_rp.c.root_provider_id, roots))).all()
+
+
+def _tree_or_ids(sel, roots, provider_ids):
+    if roots is not None:
+        return sel.where(_in(_rp.c.root_provider_id, roots))
+    return sel.where(_in(_rp.c.id, provider_ids))
 
 
 def summary_providers(conn, roots=None, provider_ids=None):
-    """(id, uuid, parent uuid, root uuid) of the providers of the trees
+    """(id, uuid, parent id, root id) of the providers of the trees
     ``roots``, or of the providers ``provider_ids``."""
-    parent = _rp.alias('parent')
-    root = _rp.alias('root')
-    sel = (sa.select(_rp.c.id, _rp.c.uuid, parent.c.uuid, root.c.uuid)
-           .select_from(
-               _rp.join(root, root.c.id == _rp.c.root_provider_id)
-               .outerjoin(parent, parent.c.id == _rp.c.parent_provider_id)))
-    if roots is not None:
-        sel = sel.where(_rp.c.root_provider_id.in_(sorted(roots)))
-    else:
-        sel = sel.where(_rp.c.id.in_(sorted(provider_ids)))
-    return conn.execute(sel).all()
+    return conn.execute(_tree_or_ids(
+        sa.select(_rp.c.id, _rp.c.uuid, _rp.c.parent_provider_id,
+                  _rp.c.root_provider_id), roots, provider_ids)).all()
 
 
-def summary_inventories(conn, provider_ids, class_ids=None):
-    """(provider id, class id, capacity, used) of the inventories of
-    ``provider_ids`` (only of ``class_ids`` when given)."""
-    usage = _usage(class_ids=class_ids, provider_ids=provider_ids)
+def provider_uuids(conn, ids):
+    """{id: uuid} of providers."""
+    return dict(conn.execute(sa.select(_rp.c.id, _rp.c.uuid).where(
+        _in(_rp.c.id, ids))).all())
+
+
+def summary_inventories(conn, roots=None, provider_ids=None,
+                        class_ids=None):
+    """(provider id, class id, capacity, used) of every inventory in the
+    trees ``roots`` (or of the providers ``provider_ids``), only of
+    ``class_ids`` when given."""
     sel = (
         sa.select(_inv.c.resource_provider_id, _inv.c.resource_class_id,
-                  _CAPACITY, sa.func.coalesce(usage.c.used, 0))
-        .select_from(_inv.outerjoin(usage, sa.and_(
-            usage.c.resource_provider_id == _inv.c.resource_provider_id,
-            usage.c.resource_class_id == _inv.c.resource_class_id)))
-        .where(_inv.c.resource_provider_id.in_(sorted(provider_ids))))
+                  _CAPACITY, sa.func.coalesce(sa.func.sum(_alloc.c.used), 0))
+        .select_from(
+            _inv.join(_rp, _rp.c.id == _inv.c.resource_provider_id)
+            .outerjoin(_alloc, sa.and_(
+                _alloc.c.resource_provider_id == _inv.c.resource_provider_id,
+                _alloc.c.resource_class_id == _inv.c.resource_class_id)))
+        .group_by(_inv.c.id, _inv.c.resource_provider_id,
+                  _inv.c.resource_class_id, _inv.c.total, _inv.c.reserved,
+                  _inv.c.allocation_ratio))
     if class_ids is not None:
-        sel = sel.where(_inv.c.resource_class_id.in_(sorted(class_ids)))
-    return conn.execute(sel).all()
+        sel = sel.where(_in(_inv.c.resource_class_id, class_ids))
+    return conn.execute(_tree_or_ids(sel, roots, provider_ids)).all()
 
 
-def summary_traits(conn, provider_ids):
-    """(provider id, trait name) of every trait of ``provider_ids``."""
-    return conn.execute(
-        sa.select(_rpt.c.resource_provider_id, _traits.c.name)
-        .select_from(_rpt.join(_traits, _traits.c.id == _rpt.c.trait_id))
-        .where(_rpt.c.resource_provider_id.in_(sorted(provider_ids)))
-    ).all()
+def summary_traits(conn, roots=None, provider_ids=None):
+    """(provider id, trait name) of every trait in the trees ``roots`` (or
+    of the providers ``provider_ids``), by name."""
+    sel = (sa.select(_rpt.c.resource_provider_id, _traits.c.name)
+           .select_from(
+               _rpt.join(_traits, _traits.c.id == _rpt.c.trait_id)
+               .join(_rp, _rp.c.id == _rpt.c.resource_provider_id))
+           .order_by(_traits.c.name))
+    return conn.execute(_tree_or_ids(sel, roots, provider_ids)).all()
 
 
 def _in_aggregates(agg_uuids):
