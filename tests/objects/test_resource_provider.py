@@ -1,8 +1,11 @@
 """The provider object layer: creation, the tree rules of moves, and what
 deleting a provider takes with it or refuses."""
+import threading
+
 import pytest
 import sqlalchemy as sa
 
+from placement import context as placement_context
 from placement.db import tables
 from placement import exception
 from placement.objects import resource_provider as rp_obj
@@ -132,3 +135,49 @@ def test_delete_refusals(ctx, db):
         rp_obj.delete(ctx, child.uuid)
     assert _count(db, tables.inventories, resource_provider_id=child.id) == 1
     assert _count(db, tables.resource_providers) == 2
+
+
+def _race(conf, db, first_op, second_op):
+    """Run ``second_op`` in another thread while ``first_op``'s transaction
+    is open; return what the second raised (or None)."""
+    first = placement_context.RequestContext(db=db, config=conf)
+    outcome = {}
+
+    def second():
+        try:
+            second_op(placement_context.RequestContext(db=db, config=conf))
+        except Exception as exc:
+            outcome['error'] = exc
+    with first.db.writer(first):
+        first_op(first)
+        thread = threading.Thread(target=second)
+        thread.start()
+        threading.Event().wait(0.5)
+    thread.join(60)
+    assert not thread.is_alive()
+    return outcome.get('error')
+
+
+def test_child_created_during_a_move_gets_the_new_root(ctx, conf, db):
+    a = data.create_provider(db, 'a')
+    b = data.create_provider(db, 'b', parent=a)
+    other = data.create_provider(db, 'other')
+    child_uuid = data.new_uuid()
+    error = _race(
+        conf, db,
+        lambda c: rp_obj.update(c, b.uuid, 'b', parent_uuid=other.uuid,
+                                allow_reparent=True),
+        lambda c: rp_obj.create(c, child_uuid, 'child', parent_uuid=b.uuid))
+    assert error is None
+    assert rp_obj.get(ctx, child_uuid).root_provider_id == other.id
+
+
+def test_parent_deleted_while_a_child_is_created(ctx, conf, db):
+    parent = data.create_provider(db, 'parent')
+    error = _race(
+        conf, db,
+        lambda c: rp_obj.create(c, data.new_uuid(), 'child',
+                                parent_uuid=parent.uuid),
+        lambda c: rp_obj.delete(c, parent.uuid))
+    assert isinstance(error, exception.CannotDeleteParentResourceProvider)
+    assert rp_obj.get(ctx, parent.uuid) == parent
