@@ -156,3 +156,12 @@ def test_a_project_created_concurrently_is_found_not_duplicated(db):
             (first_id,)]
         assert conn.execute(sa.select(tables.users.c.external_id)).all() == [
             ('someone',)]
+
+
+def test_consumers_share_project_and_user_records(ctx, db, rp):
+    for _ in range(2):
+        alloc_obj.replace(ctx, [write(rp, data.new_uuid(), 1)])
+    with db.engine.connect() as conn:
+        for table in (tables.projects, tables.users):
+            assert conn.execute(sa.select(sa.func.count()).select_from(
+                table)).scalar() == 1
