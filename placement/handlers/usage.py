@@ -2,6 +2,7 @@
 """
 from placement import errors
 from placement import exception
+from placement.handlers import allocation as alloc_handler
 from placement.handlers import util
 from placement import microversion
 from placement.objects import usage as usage_obj
@@ -15,7 +16,8 @@ def list_usages(req):
     ctx.can(policies.PROVIDER_USAGES)
     rp_uuid = req.urlvars['uuid']
     try:
-        generation, usages = usage_obj.for_provider(ctx, rp_uuid)
+        generation, usages = usage_obj.for_provider(
+            ctx, alloc_handler.normalized_uuid(rp_uuid) or rp_uuid)
     except exception.ResourceProviderNotFound:
         raise errors.not_found(
             'No resource provider with uuid %(uuid)s found', uuid=rp_uuid)
