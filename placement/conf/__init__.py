@@ -14,7 +14,18 @@ from placement.conf import opts
 
 def register_opts(conf):
     for module in opts.MODULES:
-        module.register_opts(conf)
+        for group, group_opts in module.list_opts().items():
+            if group == 'DEFAULT':
+                conf.register_opts(group_opts)
+                continue
+            # A new OptGroup for every ConfigOpts: oslo.config copies a
+            # registered group shallowly, so a module-level OptGroup would
+            # share option values (overrides too) between all the
+            # ConfigOpts that register it, e.g. between two applications
+            # in one process.
+            conf.register_group(cfg.OptGroup(
+                group.name, title=group.title, help=group.help))
+            conf.register_opts(group_opts, group=group.name)
 
 
 def default_config_files():

@@ -116,7 +116,7 @@ def _tune_engine(engine):
 class Database:
     """The database of one placement application."""
 
-    def __init__(self, conf, wait_for_database=False):
+    def __init__(self, conf):
         self.url = placement_conf.database_url(conf)
         db = conf.placement_database
         self._tcm = enginefacade.transaction_context()
@@ -132,12 +132,12 @@ class Database:
             max_pool_size=db.max_pool_size,
             max_overflow=db.max_overflow,
             pool_timeout=db.pool_timeout,
-            # oslo.db tries to connect max_retries times, retry_interval
-            # apart, when the engine is created, i.e. at the first request
-            # of a process: a request must get a quick 503 instead, so only
-            # callers that want to wait for the database (placement-manage)
-            # get the retries. 0 means no connection attempt at creation.
-            max_retries=db.max_retries if wait_for_database else 0,
+            # oslo.db would try to connect max_retries times, retry_interval
+            # apart, when the engine is created, i.e. inside the first
+            # request of a process, which must get a quick 503 instead.
+            # 0: no connection attempt at creation. placement-manage does
+            # its own waiting.
+            max_retries=0,
             retry_interval=db.retry_interval,
             connection_parameters=db.connection_parameters or None,
         )
