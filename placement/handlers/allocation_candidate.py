@@ -62,9 +62,7 @@ def _allocation_request(version, candidate, uuid_of, class_names):
 def _provider_summaries(version, result):
     summaries = {}
     for summary in result.summaries.values():
-        body = {'resources': {
-            name: {'capacity': capacity, 'used': used}
-            for name, (capacity, used) in summary.resources.items()}}
+        body = {'resources': summary.resources}
         if version >= (1, 17):
             body['traits'] = summary.traits
         if version >= (1, 29):

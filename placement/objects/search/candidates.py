@@ -42,7 +42,7 @@ class Summary:
     uuid: str
     parent_uuid: str | None
     root_uuid: str
-    resources: dict  # class name -> (capacity, used)
+    resources: dict  # class name -> {'capacity': int, 'used': int}
     traits: list
 
 
@@ -56,12 +56,16 @@ class Result:
 
 
 _NO_IDS = frozenset()
+# Trees read by the first chunk of a bounded search.
+_FIRST_CHUNK = 64
+# Beyond this many ids, read every row rather than send the list.
+_IN_LIMIT = 500
 
 
 def _fits(inventory, amount):
     """Whether an inventory tuple (free, max_unit, min_unit, step_size)
     can take ``amount``."""
-    free, max_unit, min_unit, step_size = inventory
+    free, max_unit, min_unit, step_size = inventory[:4]
     return (min_unit <= amount <= max_unit and amount % step_size == 0 and
             amount <= free)
 
@@ -107,6 +111,8 @@ class _Search:
         self.sharing = set()
         self.anchors_of = {}
         self.parent_of = {}
+        self.members = []
+        self.randomize = False
 
     # -- loading -----------------------------------------------------------
 
@@ -138,16 +144,9 @@ class _Search:
         self.agg_ids = set(agg_ids.values())
         return not any(g.impossible for g in self.groups)
 
-    def load(self):
-        rows = sql.capacity_rows(self.conn,
-                                 [g for g in self.groups if g.resources])
-        self.by_class = collections.defaultdict(list)
-        for rp_id, root_id, class_id, capacity, used, min_unit, max_unit, \
-                step_size in rows:
-            self.root_of[rp_id] = root_id
-            self.inventory[rp_id, class_id] = (
-                int(capacity) - int(used), max_unit, min_unit, step_size)
-            self.by_class[class_id].append(rp_id)
+    def load_common(self):
+        """What every tree needs: trait and aggregate memberships, and the
+        sharing providers with their rows and anchors."""
         wanted_traits = set(self.trait_ids)
         if self.sharing_trait is not None:
             wanted_traits.add(self.sharing_trait)
@@ -156,8 +155,58 @@ class _Search:
             self.sharing = {rp for rp, ids in self.traits_of.items()
                             if self.sharing_trait in ids}
         self.aggs_of = sql.providers_in_aggregates(self.conn, self.agg_ids)
-        sharing_in_rows = self.sharing & set(self.root_of)
-        self.anchors_of = sql.sharing_anchors(self.conn, sharing_in_rows)
+        self.resourceful = [g for g in self.groups if g.resources]
+        # Whether the capacity query alone decides if a provider fits:
+        # true unless one class is asked of several groups (then each
+        # group's amount is checked here).
+        asked = collections.Counter(cid for g in self.resourceful
+                                    for cid in g.resources)
+        self.exact_rows = all(n == 1 for n in asked.values())
+        self.sharing_by_class = collections.defaultdict(list)
+        if self.sharing:
+            for rp_id, parent_id, root_id in sql.providers(
+                    self.conn, self.sharing):
+                self.root_of[rp_id] = root_id
+                self.parent_of[rp_id] = parent_id
+            rows = sql.capacity_rows(self.conn, self.resourceful,
+                                     provider_ids=self.sharing)
+            self._add_rows(rows, self.sharing_by_class)
+            with_rows = {row[0] for row in rows}
+            self.anchors_of = sql.sharing_anchors(self.conn, with_rows)
+
+    def _add_rows(self, rows, by_class):
+        inventory = self.inventory
+        for rp_id, class_id, capacity, used, min_unit, max_unit, \
+                step_size in rows:
+            # int(): MySQL sums are Decimals.
+            capacity = int(capacity)
+            used = int(used)
+            inventory[rp_id, class_id] = (capacity - used, max_unit,
+                                          min_unit, step_size, capacity,
+                                          used)
+            by_class[class_id].append(rp_id)
+
+    def load_trees(self, roots):
+        """Read the trees ``roots`` (every tree when None; else a list of
+        consecutive root ids): their members and the inventory rows that
+        can serve a group."""
+        root_range = None if roots is None else (roots[0], roots[-1])
+        members = sql.tree_members(self.conn, root_range=root_range)
+        root_of = self.root_of
+        parent_of = self.parent_of
+        for rp_id, parent_id, root_id in members:
+            root_of[rp_id] = root_id
+            parent_of[rp_id] = parent_id
+        self.members = members
+        rows = sql.capacity_rows(self.conn, self.resourceful,
+                                 root_range=root_range)
+        sharing = self.sharing
+        if sharing:
+            rows = [row for row in rows if row[0] not in sharing]
+        self.by_class = collections.defaultdict(list)
+        self._add_rows(rows, self.by_class)
+        for class_id, rps in self.sharing_by_class.items():
+            self.by_class[class_id].extend(rps)
 
     # -- per group ---------------------------------------------------------
 
@@ -176,6 +225,10 @@ class _Search:
                     all(s & roots for s in group.member_of))
         return True
 
+    def _filtered(self, group):
+        return (group.tree_root is not None or group.member_of or
+                group.forbidden_aggs)
+
     def _usable(self, group, rp_id):
         if (group.tree_root is not None and
                 self.root_of[rp_id] != group.tree_root):
@@ -192,41 +245,62 @@ class _Search:
     def _single_options(self, group):
         """{anchor: [provider ids]} of a suffixed group with resources."""
         no_traits = set()
+        by_class = self.by_class
         classes = sorted(group.resources, key=lambda c: len(
-            self.by_class.get(c, ())))
-        first = classes[0]
+            by_class.get(c, ())))
+        inventory = self.inventory
         by_anchor = collections.defaultdict(list)
-        for rp_id in self.by_class.get(first, ()):
-            if not all((rp_id, c) in self.inventory and
-                       _fits(self.inventory[rp_id, c], group.resources[c])
+        filtered = self._filtered(group)
+        sharing = self.sharing
+        root_of = self.root_of
+        for rp_id in by_class.get(classes[0], ()):
+            if not all((rp_id, c) in inventory and
+                       _fits(inventory[rp_id, c], group.resources[c])
                        for c in classes):
                 continue
-            if not self._usable(group, rp_id):
+            if filtered and not self._usable(group, rp_id):
                 continue
             if (group.traits and not group.traits.satisfied_by(
                     self.traits_of.get(rp_id, no_traits))):
                 continue
-            for anchor in self._anchors(group, rp_id):
-                by_anchor[anchor].append(rp_id)
+            if rp_id in sharing:
+                for anchor in self._anchors(group, rp_id):
+                    by_anchor[anchor].append(rp_id)
+            else:
+                by_anchor[root_of[rp_id]].append(rp_id)
         return by_anchor
 
     def _spread_options(self, group):
         """{anchor: {class id: [provider ids]}} of the unsuffixed group,
         keeping only anchors that can serve every class."""
-        no_traits = set()
         forbidden = group.traits.forbidden
+        traits_of = self.traits_of
+        inventory = self.inventory
+        root_of = self.root_of
+        sharing = self.sharing
+        filtered = self._filtered(group)
+        check_fit = not self.exact_rows
         by_anchor = collections.defaultdict(dict)
         for class_id, amount in group.resources.items():
             for rp_id in self.by_class.get(class_id, ()):
-                if not _fits(self.inventory[rp_id, class_id], amount):
+                if check_fit and not _fits(inventory[rp_id, class_id],
+                                           amount):
                     continue
-                if not self._usable(group, rp_id):
+                if filtered and not self._usable(group, rp_id):
                     continue
-                if forbidden and forbidden & self.traits_of.get(
-                        rp_id, no_traits):
+                if forbidden and forbidden & traits_of.get(rp_id, _NO_IDS):
                     continue
-                for anchor in self._anchors(group, rp_id):
-                    by_anchor[anchor].setdefault(class_id, []).append(rp_id)
+                if rp_id in sharing:
+                    anchors = self._anchors(group, rp_id)
+                else:
+                    anchors = (root_of[rp_id],)
+                for anchor in anchors:
+                    options = by_anchor[anchor]
+                    found = options.get(class_id)
+                    if found is None:
+                        options[class_id] = [rp_id]
+                    else:
+                        found.append(rp_id)
         wanted = len(group.resources)
         return {anchor: options for anchor, options in by_anchor.items()
                 if len(options) == wanted}
@@ -234,8 +308,11 @@ class _Search:
     def _resourceless_options(self, group, anchors):
         no_traits = set()
         by_anchor = collections.defaultdict(list)
-        for rp_id, root_id in self.members:
-            if root_id not in anchors or not self._usable(group, rp_id):
+        filtered = self._filtered(group)
+        for rp_id, _parent, root_id in self.members:
+            if root_id not in anchors:
+                continue
+            if filtered and not self._usable(group, rp_id):
                 continue
             if group.traits.satisfied_by(self.traits_of.get(rp_id,
                                                             no_traits)):
@@ -244,14 +321,13 @@ class _Search:
 
     # -- combining ---------------------------------------------------------
 
-    def options(self):
-        """Per group, its options per anchor; and the anchors that every
-        group can use, in search order."""
+    def options(self, roots):
+        """Per group, its options per anchor; and the anchors among
+        ``roots`` (every root when None) that every group can use, in
+        search order."""
         per_group = {}
         anchors = None
-        for group in self.groups:
-            if not group.resources:
-                continue
+        for group in self.resourceful:
             if group.single:
                 options = self._single_options(group)
             else:
@@ -261,18 +337,14 @@ class _Search:
                        else anchors & set(options))
             if not anchors:
                 return per_group, []
+        if roots is not None:
+            anchors &= set(roots)
         if self.root_traits:
             traits = self.traits_of
             anchors = {a for a in anchors if self.root_traits.satisfied_by(
                 traits.get(a, set()))}
-        resourceless = [g for g in self.groups if not g.resources]
-        if resourceless or self.query.same_subtrees:
-            rows = sql.tree_members(self.conn, anchors)
-            self.members = [(rp_id, root_id) for rp_id, _p, root_id in rows]
-            for rp_id, parent_id, root_id in rows:
-                self.root_of.setdefault(rp_id, root_id)
-                self.parent_of[rp_id] = parent_id
-            for group in resourceless:
+        for group in self.groups:
+            if not group.resources:
                 options = self._resourceless_options(group, anchors)
                 per_group[group.suffix] = options
                 anchors &= set(options)
@@ -442,10 +514,30 @@ class _Search:
                 resources[class_id] = resources.get(class_id, 0) + amount
         return Candidate(allocations, mappings)
 
-    def generate(self, per_group, anchors, strategy):
+    def chunks(self, first):
+        """Lists of roots to search, in id order, each larger than the
+        last (``first`` roots first); one None (every tree) when
+        ``first`` is None."""
+        if first is None:
+            yield None
+            return
+        after = None
+        size = first
+        while True:
+            roots = sql.roots_after(self.conn, after, size)
+            if not roots:
+                return
+            yield roots
+            if len(roots) < size:
+                return
+            after = roots[-1]
+            size *= 8
+
+    def generate(self, strategy, first_chunk=None):
         """All candidates, tree by tree (depth-first) or one per tree in
-        turn (breadth-first); candidates made only of sharing providers
-        can come from several anchors and are deduplicated."""
+        turn (breadth-first) within each chunk of trees; candidates made
+        only of sharing providers can come from several anchors and are
+        deduplicated."""
         seen = set()
         sharing = self.sharing
         root_of = self.root_of
@@ -456,7 +548,8 @@ class _Search:
                 roots = [root_of[rp] for rp in candidate.allocations]
                 if len(roots) != len(set(roots)):
                     return False
-            if all(rp in sharing for rp in candidate.allocations):
+            if sharing and all(rp in sharing
+                               for rp in candidate.allocations):
                 key = (frozenset((rp, cid, amount) for rp, res in
                                  candidate.allocations.items()
                                  for cid, amount in res.items()),
@@ -467,12 +560,19 @@ class _Search:
                 seen.add(key)
             return True
 
-        trees = (self.tree_candidates(a, per_group) for a in anchors)
-        if strategy == 'breadth-first':
-            stream = _round_robin(trees)
-        else:
-            stream = itertools.chain.from_iterable(trees)
-        return (c for c in stream if keep(c))
+        for roots in self.chunks(first_chunk):
+            self.load_trees(roots)
+            per_group, anchors = self.options(roots)
+            if self.randomize:
+                random.shuffle(anchors)
+            trees = (self.tree_candidates(a, per_group) for a in anchors)
+            if strategy == 'breadth-first':
+                stream = _round_robin(trees)
+            else:
+                stream = itertools.chain.from_iterable(trees)
+            for candidate in stream:
+                if keep(candidate):
+                    yield candidate
 
 
 def _round_robin(generators):
@@ -499,19 +599,21 @@ def find(ctx, conn, query, all_resources=True, with_traits=True):
     search = _Search(conn, query)
     if not search.resolve():
         return Result([], {})
-    search.load()
-    per_group, anchors = search.options()
-    if not anchors:
-        return Result([], {})
+    search.load_common()
     search.plan()
     bound = query.limit
     if conf.max_allocation_candidates > 0:
         bound = min(bound or conf.max_allocation_candidates,
                     conf.max_allocation_candidates)
-    if conf.randomize_allocation_candidates and query.limit:
-        random.shuffle(anchors)
-    stream = search.generate(per_group, anchors,
-                             conf.allocation_candidates_generation_strategy)
+    search.randomize = bool(conf.randomize_allocation_candidates and
+                            query.limit)
+    # A bounded, ordered answer reads trees in growing chunks and stops
+    # when it has enough; otherwise every tree is read at once.
+    first_chunk = None
+    if bound and not search.randomize:
+        first_chunk = max(_FIRST_CHUNK, 2 * bound)
+    stream = search.generate(conf.allocation_candidates_generation_strategy,
+                             first_chunk)
     candidates = list(itertools.islice(stream, bound))
     return Result(candidates, _summaries(conn, search, candidates,
                                          all_resources, with_traits),
@@ -528,11 +630,20 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
         in_candidates.update(candidate.allocations)
         for rps in candidate.mappings.values():
             in_candidates.update(rps)
+    root_of = search.root_of
     if search.query.nested_aware:
-        where = {'roots': {search.root_of[rp] for rp in in_candidates}}
+        roots = {root_of[rp] for rp in in_candidates}
+        wanted = {'roots': roots}
     else:
-        where = {'provider_ids': in_candidates}
+        wanted = {'provider_ids': in_candidates}
+    # Long id lists cost more to send and plan than reading every row.
+    where = wanted if len(in_candidates) <= _IN_LIMIT else {}
     providers = sql.summary_providers(conn, **where)
+    if not where:
+        if search.query.nested_aware:
+            providers = [p for p in providers if p[3] in roots]
+        else:
+            providers = [p for p in providers if p[0] in in_candidates]
     uuid_of = {rp_id: uuid for rp_id, uuid, _p, _r in providers}
     summaries = {}
     for rp_id, uuid, parent_id, root_id in providers:
@@ -553,17 +664,30 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
     class_ids = None
     if not all_resources:
         class_ids = {cid for g in search.groups for cid in g.resources}
-    inventories = sql.summary_inventories(conn, class_ids=class_ids,
-                                          **where)
+    # The search already read the rows that can serve a group; only the
+    # other inventories of these trees are read here.
+    inventories = sql.summary_inventories(
+        conn, class_ids=class_ids, known_groups=search.resourceful, **where)
     names = dict(search.class_names)
     unknown = {row[1] for row in inventories} - set(names)
     if unknown:
         names.update(resource_class.names_for_ids(conn, unknown))
+    for (rp_id, class_id), row in search.inventory.items():
+        summary = summaries.get(rp_id)
+        if summary is not None:
+            summary.resources[names[class_id]] = {'capacity': row[4],
+                                                  'used': row[5]}
     for rp_id, class_id, capacity, used in inventories:
-        # int(): MySQL sums are Decimals.
-        summaries[rp_id].resources[names[class_id]] = (int(capacity),
-                                                       int(used))
+        summary = summaries.get(rp_id)
+        if summary is not None:
+            # int(): MySQL sums are Decimals.
+            summary.resources[names[class_id]] = {
+                'capacity': int(capacity), 'used': int(used)}
     if with_traits:
-        for rp_id, name in sql.summary_traits(conn, **where):
-            summaries[rp_id].traits.append(name)
+        rows = sql.summary_traits(conn, **where)
+        names = sql.trait_names(conn, {trait_id for _r, trait_id in rows})
+        for rp_id, trait_id in rows:
+            summary = summaries.get(rp_id)
+            if summary is not None:
+                summary.traits.append(names[trait_id])
     return summaries

@@ -32,6 +32,24 @@ SHARING_TRAIT = 'MISC_SHARES_VIA_AGGREGATE'
 _CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
 
 
+def _all(conn, statement):
+    """Every row of ``statement`` as plain tuples, read with the DB-API
+    cursor: for the tens of thousands of rows of a large search, building
+    Row objects costs as much as the query itself. Only for statements
+    whose columns need no type conversion (ids, numbers, strings)."""
+    compiled = statement.compile(
+        dialect=conn.dialect, compile_kwargs={'render_postcompile': True})
+    params = compiled.params
+    if compiled.positiontup is not None:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
 def _in(column, ids):
     """``column IN ids`` for a set of integer ids. Long lists are inlined
     into the statement: integers need no quoting, and one bound parameter
@@ -50,7 +68,9 @@ def _usage(class_ids=None, provider_ids=None):
                     sa.func.sum(_alloc.c.used).label('used'))
     if class_ids is not None:
         sel = sel.where(_in(_alloc.c.resource_class_id, class_ids))
-    if provider_ids is not None:
+    if isinstance(provider_ids, sa.Select):
+        sel = sel.where(_alloc.c.resource_provider_id.in_(provider_ids))
+    elif provider_ids is not None:
         sel = sel.where(
             _in(_alloc.c.resource_provider_id, provider_ids))
     return sel.group_by(_alloc.c.resource_provider_id,
@@ -110,70 +130,116 @@ def _providers_with(trait_ids):
             .where(_in(_rpt.c.trait_id, trait_ids)))
 
 
+def _in_trees(root_ids):
+    """Subquery: ids of the providers in the trees ``root_ids`` (a list or
+    a subquery)."""
+    tree = _rp.alias('tree')
+    if isinstance(root_ids, (list, set, tuple, frozenset)):
+        where = _in(tree.c.root_provider_id, root_ids)
+    else:
+        where = tree.c.root_provider_id.in_(root_ids)
+    return sa.select(tree.c.id).where(where)
+
+
 def _group_filter(group):
     """Conditions on the provider of an inventory row that every provider
-    serving ``group`` meets (the search checks the rest exactly)."""
+    serving ``group`` meets (the search checks the rest exactly). They
+    test inventories.resource_provider_id against subqueries rather than
+    joining resource_providers: the planner cannot estimate the capacity
+    conditions and would pick a row-by-row join."""
+    rp_id = _inv.c.resource_provider_id
     conditions = []
     if group.tree_root is not None:
-        conditions.append(_rp.c.root_provider_id == group.tree_root)
+        conditions.append(rp_id.in_(_in_trees([group.tree_root])))
     for agg_ids in group.member_of:
         # The provider or its root is in one of the aggregates.
         members = _providers_in(agg_ids)
-        conditions.append(sa.or_(_rp.c.id.in_(members),
-                                 _rp.c.root_provider_id.in_(members)))
+        conditions.append(sa.or_(rp_id.in_(members),
+                                 rp_id.in_(_in_trees(members))))
     if group.forbidden_aggs:
         members = _providers_in(group.forbidden_aggs)
-        conditions.append(_rp.c.id.not_in(members))
-        conditions.append(_rp.c.root_provider_id.not_in(members))
+        conditions.append(rp_id.not_in(members))
+        conditions.append(rp_id.not_in(_in_trees(members)))
     traits = group.traits
     if traits.forbidden:
-        conditions.append(_rp.c.id.not_in(_providers_with(traits.forbidden)))
+        conditions.append(rp_id.not_in(_providers_with(traits.forbidden)))
     if group.single:
         # The unsuffixed group may gather its traits over several
         # providers; a suffixed group's provider has them all itself.
         for trait_id in sorted(traits.required):
-            conditions.append(_rp.c.id.in_(_providers_with([trait_id])))
+            conditions.append(rp_id.in_(_providers_with([trait_id])))
         for trait_ids in traits.any_of:
-            conditions.append(_rp.c.id.in_(_providers_with(trait_ids)))
+            conditions.append(rp_id.in_(_providers_with(trait_ids)))
     return conditions
 
 
-def capacity_rows(conn, groups):
-    """Inventory rows that can serve one of the resourceful ``groups``
-    (objects with ``resources`` {class id: amount}, ``single``,
-    ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids):
-    (provider id, root id, class id, capacity, used, min_unit, max_unit,
-    step_size)."""
+def _serves(groups, used):
+    """SQL condition: an inventory row can serve one of ``groups``."""
     class_ids = {cid for group in groups for cid in group.resources}
-    usage = _usage(class_ids=class_ids)
-    used = sa.func.coalesce(usage.c.used, 0)
     serves = []
     for group in groups:
         fits = [sa.and_(_inv.c.resource_class_id == class_id,
                         _fits(amount, used))
                 for class_id, amount in sorted(group.resources.items())]
         serves.append(sa.and_(sa.or_(*fits), *_group_filter(group)))
+    return sa.and_(_in(_inv.c.resource_class_id, class_ids),
+                   sa.or_(*serves))
+
+
+def capacity_rows(conn, groups, provider_ids=None, root_range=None):
+    """Inventory rows that can serve one of the resourceful ``groups``
+    (objects with ``resources`` {class id: amount}, ``single``,
+    ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids),
+    of ``provider_ids`` or of the trees whose root id is in the inclusive
+    ``root_range`` only when given: (provider id, class id, capacity,
+    used, min_unit, max_unit, step_size)."""
+    class_ids = {cid for group in groups for cid in group.resources}
+    if root_range is not None:
+        tree = _rp.alias('tree')
+        provider_ids = sa.select(tree.c.id).where(
+            _root_range(tree.c.root_provider_id, root_range))
+    usage = _usage(class_ids=class_ids, provider_ids=provider_ids)
+    used = sa.func.coalesce(usage.c.used, 0)
     sel = (
-        sa.select(_inv.c.resource_provider_id, _rp.c.root_provider_id,
-                  _inv.c.resource_class_id, _CAPACITY, used,
-                  _inv.c.min_unit, _inv.c.max_unit, _inv.c.step_size)
-        .select_from(
-            _inv.join(_rp, _rp.c.id == _inv.c.resource_provider_id)
-            .outerjoin(usage, sa.and_(
-                usage.c.resource_provider_id == _inv.c.resource_provider_id,
-                usage.c.resource_class_id == _inv.c.resource_class_id)))
-        .where(_in(_inv.c.resource_class_id, class_ids))
-        .where(sa.or_(*serves)))
-    return conn.execute(sel).all()
+        sa.select(_inv.c.resource_provider_id, _inv.c.resource_class_id,
+                  _CAPACITY, used, _inv.c.min_unit, _inv.c.max_unit,
+                  _inv.c.step_size)
+        .select_from(_inv.outerjoin(usage, sa.and_(
+            usage.c.resource_provider_id == _inv.c.resource_provider_id,
+            usage.c.resource_class_id == _inv.c.resource_class_id)))
+        .where(_serves(groups, used)))
+    if root_range is not None:
+        sel = sel.where(_inv.c.resource_provider_id.in_(provider_ids))
+    elif provider_ids is not None:
+        sel = sel.where(_in(_inv.c.resource_provider_id, provider_ids))
+    return _all(conn, sel)
+
+
+def roots_after(conn, after, count):
+    """Up to ``count`` root provider ids greater than ``after`` (None:
+    from the first), ascending."""
+    sel = (sa.select(_rp.c.id)
+           .where(_rp.c.parent_provider_id.is_(None))
+           .order_by(_rp.c.id).limit(count))
+    if after is not None:
+        sel = sel.where(_rp.c.id > after)
+    return [row[0] for row in conn.execute(sel)]
+
+
+def providers(conn, ids):
+    """(id, parent id, root id) of the providers ``ids``."""
+    return conn.execute(
+        sa.select(_rp.c.id, _rp.c.parent_provider_id, _rp.c.root_provider_id)
+        .where(_in(_rp.c.id, ids))).all()
 
 
 def providers_with_traits(conn, ids):
     """{provider id: set of trait ids} for the traits ``ids``."""
     found = collections.defaultdict(set)
     if ids:
-        rows = conn.execute(
-            sa.select(_rpt.c.resource_provider_id, _rpt.c.trait_id)
-            .where(_in(_rpt.c.trait_id, ids)))
+        rows = _all(conn, sa.select(_rpt.c.resource_provider_id,
+                                    _rpt.c.trait_id)
+                    .where(_in(_rpt.c.trait_id, ids)))
         for rp_id, trait_id in rows:
             found[rp_id].add(trait_id)
     return found
@@ -183,9 +249,9 @@ def providers_in_aggregates(conn, ids):
     """{provider id: set of aggregate ids} for the aggregates ``ids``."""
     found = collections.defaultdict(set)
     if ids:
-        rows = conn.execute(
-            sa.select(_rpa.c.resource_provider_id, _rpa.c.aggregate_id)
-            .where(_in(_rpa.c.aggregate_id, ids)))
+        rows = _all(conn, sa.select(_rpa.c.resource_provider_id,
+                                    _rpa.c.aggregate_id)
+                    .where(_in(_rpa.c.aggregate_id, ids)))
         for rp_id, agg_id in rows:
             found[rp_id].add(agg_id)
     return found
@@ -199,39 +265,58 @@ def sharing_anchors(conn, sharing_ids):
         return anchors
     mine = _rpa.alias('mine')
     theirs = _rpa.alias('theirs')
-    rows = conn.execute(
+    rows = _all(conn, (
         sa.select(mine.c.resource_provider_id, _rp.c.root_provider_id)
         .distinct()
         .select_from(
             mine.join(theirs, theirs.c.aggregate_id == mine.c.aggregate_id)
             .join(_rp, _rp.c.id == theirs.c.resource_provider_id))
-        .where(_in(mine.c.resource_provider_id, sharing_ids)))
+        .where(_in(mine.c.resource_provider_id, sharing_ids))))
     for sharing_id, root_id in rows:
         anchors[sharing_id].add(root_id)
     return anchors
 
 
-def tree_members(conn, roots):
-    """(id, parent id, root id) of every provider in the trees ``roots``."""
-    if not roots:
-        return []
-    return conn.execute(
-        sa.select(_rp.c.id, _rp.c.parent_provider_id, _rp.c.root_provider_id)
-        .where(_in(_rp.c.root_provider_id, roots))).all()
+def _root_range(column, root_range):
+    first, last = root_range
+    return sa.and_(column >= first, column <= last)
 
 
-def _tree_or_ids(sel, roots, provider_ids):
+def tree_members(conn, roots=None, root_range=None):
+    """(id, parent id, root id) of every provider in the trees ``roots``,
+    or whose root id is in the inclusive ``root_range``, or of every
+    provider when both are None."""
+    sel = sa.select(_rp.c.id, _rp.c.parent_provider_id,
+                    _rp.c.root_provider_id)
     if roots is not None:
-        return sel.where(_in(_rp.c.root_provider_id, roots))
-    return sel.where(_in(_rp.c.id, provider_ids))
+        if not roots:
+            return []
+        sel = sel.where(_in(_rp.c.root_provider_id, roots))
+    elif root_range is not None:
+        sel = sel.where(_root_range(_rp.c.root_provider_id, root_range))
+    return _all(conn, sel)
+
+
+def _of_providers(column, roots, provider_ids):
+    """``column`` (a provider id) is in the trees ``roots`` or among
+    ``provider_ids`` (true when both are None)."""
+    if roots is not None:
+        return column.in_(_in_trees(roots))
+    if provider_ids is not None:
+        return _in(column, provider_ids)
+    return sa.true()
 
 
 def summary_providers(conn, roots=None, provider_ids=None):
     """(id, uuid, parent id, root id) of the providers of the trees
     ``roots``, or of the providers ``provider_ids``."""
-    return conn.execute(_tree_or_ids(
-        sa.select(_rp.c.id, _rp.c.uuid, _rp.c.parent_provider_id,
-                  _rp.c.root_provider_id), roots, provider_ids)).all()
+    sel = sa.select(_rp.c.id, _rp.c.uuid, _rp.c.parent_provider_id,
+                    _rp.c.root_provider_id)
+    if roots is not None:
+        sel = sel.where(_in(_rp.c.root_provider_id, roots))
+    elif provider_ids is not None:
+        sel = sel.where(_in(_rp.c.id, provider_ids))
+    return _all(conn, sel)
 
 
 def provider_uuids(conn, ids):
@@ -241,35 +326,50 @@ def provider_uuids(conn, ids):
 
 
 def summary_inventories(conn, roots=None, provider_ids=None,
-                        class_ids=None):
+                        class_ids=None, known_groups=None):
     """(provider id, class id, capacity, used) of every inventory in the
     trees ``roots`` (or of the providers ``provider_ids``), only of
-    ``class_ids`` when given."""
+    ``class_ids`` when given, and without the rows capacity_rows gave for
+    ``known_groups`` (the caller has them)."""
+    usage = (sa.select(_alloc.c.resource_provider_id,
+                       _alloc.c.resource_class_id,
+                       sa.func.sum(_alloc.c.used).label('used'))
+             .where(_of_providers(_alloc.c.resource_provider_id, roots,
+                                  provider_ids))
+             .group_by(_alloc.c.resource_provider_id,
+                       _alloc.c.resource_class_id).subquery('usage'))
     sel = (
         sa.select(_inv.c.resource_provider_id, _inv.c.resource_class_id,
-                  _CAPACITY, sa.func.coalesce(sa.func.sum(_alloc.c.used), 0))
-        .select_from(
-            _inv.join(_rp, _rp.c.id == _inv.c.resource_provider_id)
-            .outerjoin(_alloc, sa.and_(
-                _alloc.c.resource_provider_id == _inv.c.resource_provider_id,
-                _alloc.c.resource_class_id == _inv.c.resource_class_id)))
-        .group_by(_inv.c.id, _inv.c.resource_provider_id,
-                  _inv.c.resource_class_id, _inv.c.total, _inv.c.reserved,
-                  _inv.c.allocation_ratio))
+                  _CAPACITY, sa.func.coalesce(usage.c.used, 0))
+        .select_from(_inv.outerjoin(usage, sa.and_(
+            usage.c.resource_provider_id == _inv.c.resource_provider_id,
+            usage.c.resource_class_id == _inv.c.resource_class_id)))
+        .where(_of_providers(_inv.c.resource_provider_id, roots,
+                             provider_ids)))
     if class_ids is not None:
         sel = sel.where(_in(_inv.c.resource_class_id, class_ids))
-    return conn.execute(_tree_or_ids(sel, roots, provider_ids)).all()
+    if known_groups:
+        sel = sel.where(sa.not_(_serves(known_groups, sa.func.coalesce(
+            usage.c.used, 0))))
+    return _all(conn, sel)
 
 
 def summary_traits(conn, roots=None, provider_ids=None):
-    """(provider id, trait name) of every trait in the trees ``roots`` (or
-    of the providers ``provider_ids``), by name."""
-    sel = (sa.select(_rpt.c.resource_provider_id, _traits.c.name)
-           .select_from(
-               _rpt.join(_traits, _traits.c.id == _rpt.c.trait_id)
-               .join(_rp, _rp.c.id == _rpt.c.resource_provider_id))
-           .order_by(_traits.c.name))
-    return conn.execute(_tree_or_ids(sel, roots, provider_ids)).all()
+    """(provider id, trait id) of every trait in the trees ``roots`` (or
+    of the providers ``provider_ids``)."""
+    return _all(conn, (
+        sa.select(_rpt.c.resource_provider_id, _rpt.c.trait_id)
+        .where(_of_providers(_rpt.c.resource_provider_id, roots,
+                             provider_ids))))
+
+
+def trait_names(conn, ids):
+    """{trait id: name}."""
+    if not ids:
+        return {}
+    return dict(conn.execute(
+        sa.select(_traits.c.id, _traits.c.name)
+        .where(_in(_traits.c.id, ids))).all())
 
 
 def _in_aggregates(agg_uuids):
