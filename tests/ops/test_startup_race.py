@@ -3,7 +3,7 @@ sync_on_startup: exactly one migrates, the others wait for it, and all of
 them serve. Repeated, because a race that loses one time in three still
 loses in production.
 
-PLACEMENT_OPS_STARTUP_REPEAT sets the number of rounds (default 2).
+PLACEMENT_OPS_STARTUP_REPEAT sets the number of rounds (default 3).
 """
 import os
 import re
@@ -17,7 +17,7 @@ from tests.conftest import BACKENDS
 from tests.ops import conftest as ops
 
 WORKERS = 4
-REPEAT = int(os.environ.get('PLACEMENT_OPS_STARTUP_REPEAT', '2'))
+REPEAT = int(os.environ.get('PLACEMENT_OPS_STARTUP_REPEAT', '3'))
 MISSING = '/resource_providers/%s' % uuid.uuid4()
 
 
