@@ -113,6 +113,8 @@ class _Search:
         self.parent_of = {}
         self.members = []
         self.randomize = False
+        # Trees in the database, when the search read them all.
+        self.root_count = None
 
     # -- loading -----------------------------------------------------------
 
@@ -156,12 +158,6 @@ class _Search:
                             if self.sharing_trait in ids}
         self.aggs_of = sql.providers_in_aggregates(self.conn, self.agg_ids)
         self.resourceful = [g for g in self.groups if g.resources]
-        # Whether the capacity query alone decides if a provider fits:
-        # true unless one class is asked of several groups (then each
-        # group's amount is checked here).
-        asked = collections.Counter(cid for g in self.resourceful
-                                    for cid in g.resources)
-        self.exact_rows = all(n == 1 for n in asked.values())
         self.sharing_by_class = collections.defaultdict(list)
         if self.sharing:
             for rp_id, parent_id, root_id in sql.providers(
@@ -198,6 +194,8 @@ class _Search:
             root_of[rp_id] = root_id
             parent_of[rp_id] = parent_id
         self.members = members
+        if roots is None:
+            self.root_count = sum(1 for m in members if m[1] is None)
         rows = sql.capacity_rows(self.conn, self.resourceful,
                                  root_range=root_range)
         sharing = self.sharing
@@ -279,12 +277,10 @@ class _Search:
         root_of = self.root_of
         sharing = self.sharing
         filtered = self._filtered(group)
-        check_fit = not self.exact_rows
         by_anchor = collections.defaultdict(dict)
         for class_id, amount in group.resources.items():
             for rp_id in self.by_class.get(class_id, ()):
-                if check_fit and not _fits(inventory[rp_id, class_id],
-                                           amount):
+                if not _fits(inventory[rp_id, class_id], amount):
                     continue
                 if filtered and not self._usable(group, rp_id):
                     continue
@@ -636,8 +632,13 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
         wanted = {'roots': roots}
     else:
         wanted = {'provider_ids': in_candidates}
-    # Long id lists cost more to send and plan than reading every row.
-    where = wanted if len(in_candidates) <= _IN_LIMIT else {}
+    # Long id lists cost more to send and plan than reading every row:
+    # read everything when the candidates cover most trees.
+    where = wanted
+    if (search.root_count and len(in_candidates) > _IN_LIMIT and
+            len(roots if search.query.nested_aware else in_candidates) >
+            search.root_count // 2):
+        where = {}
     providers = sql.summary_providers(conn, **where)
     if not where:
         if search.query.nested_aware:
@@ -666,17 +667,23 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
         class_ids = {cid for g in search.groups for cid in g.resources}
     # The search already read the rows that can serve a group; only the
     # other inventories of these trees are read here.
+    # (Unless a group filters providers: the complement of its filter
+    # would cost more than the rows it saves.)
+    known_groups = search.resourceful
+    if any(sql.group_is_filtered(g) for g in known_groups):
+        known_groups = None
     inventories = sql.summary_inventories(
-        conn, class_ids=class_ids, known_groups=search.resourceful, **where)
+        conn, class_ids=class_ids, known_groups=known_groups, **where)
     names = dict(search.class_names)
     unknown = {row[1] for row in inventories} - set(names)
     if unknown:
         names.update(resource_class.names_for_ids(conn, unknown))
-    for (rp_id, class_id), row in search.inventory.items():
-        summary = summaries.get(rp_id)
-        if summary is not None:
-            summary.resources[names[class_id]] = {'capacity': row[4],
-                                                  'used': row[5]}
+    if known_groups:
+        for (rp_id, class_id), row in search.inventory.items():
+            summary = summaries.get(rp_id)
+            if summary is not None:
+                summary.resources[names[class_id]] = {'capacity': row[4],
+                                                      'used': row[5]}
     for rp_id, class_id, capacity, used in inventories:
         summary = summaries.get(rp_id)
         if summary is not None:

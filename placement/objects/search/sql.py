@@ -141,6 +141,21 @@ def _in_trees(root_ids):
     return sa.select(tree.c.id).where(where)
 
 
+def _self_or_root_in(agg_ids):
+    """Subquery: ids of the providers that are, or whose root is, in one
+    of the aggregates ``agg_ids``."""
+    members = _providers_in(agg_ids)
+    tree = _rp.alias('tree')
+    return sa.select(tree.c.id).where(sa.or_(
+        tree.c.id.in_(members), tree.c.root_provider_id.in_(members)))
+
+
+def group_is_filtered(group):
+    """Whether capacity_rows filters the providers of ``group`` beyond
+    their inventory."""
+    return bool(_group_filter(group))
+
+
 def _group_filter(group):
     """Conditions on the provider of an inventory row that every provider
     serving ``group`` meets (the search checks the rest exactly). They
@@ -153,13 +168,10 @@ def _group_filter(group):
         conditions.append(rp_id.in_(_in_trees([group.tree_root])))
     for agg_ids in group.member_of:
         # The provider or its root is in one of the aggregates.
-        members = _providers_in(agg_ids)
-        conditions.append(sa.or_(rp_id.in_(members),
-                                 rp_id.in_(_in_trees(members))))
+        conditions.append(rp_id.in_(_self_or_root_in(agg_ids)))
     if group.forbidden_aggs:
-        members = _providers_in(group.forbidden_aggs)
-        conditions.append(rp_id.not_in(members))
-        conditions.append(rp_id.not_in(_in_trees(members)))
+        conditions.append(rp_id.not_in(
+            _self_or_root_in(group.forbidden_aggs)))
     traits = group.traits
     if traits.forbidden:
         conditions.append(rp_id.not_in(_providers_with(traits.forbidden)))
@@ -173,21 +185,21 @@ def _group_filter(group):
     return conditions
 
 
-def _serves(groups, used):
-    """SQL condition: an inventory row can serve one of ``groups``."""
-    class_ids = {cid for group in groups for cid in group.resources}
+def _serves(groups):
+    """SQL condition: an inventory row is of a class some group asks for,
+    on a provider that group may use. Whether the amount fits is checked
+    by the caller: the planner cannot estimate capacity arithmetic and
+    would choose row-by-row joins for it."""
     serves = []
     for group in groups:
-        fits = [sa.and_(_inv.c.resource_class_id == class_id,
-                        _fits(amount, used))
-                for class_id, amount in sorted(group.resources.items())]
-        serves.append(sa.and_(sa.or_(*fits), *_group_filter(group)))
-    return sa.and_(_in(_inv.c.resource_class_id, class_ids),
-                   sa.or_(*serves))
+        serves.append(sa.and_(
+            _in(_inv.c.resource_class_id, group.resources),
+            *_group_filter(group)))
+    return sa.or_(*serves)
 
 
 def capacity_rows(conn, groups, provider_ids=None, root_range=None):
-    """Inventory rows that can serve one of the resourceful ``groups``
+    """Inventory rows of the classes the resourceful ``groups`` ask for
     (objects with ``resources`` {class id: amount}, ``single``,
     ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids),
     of ``provider_ids`` or of the trees whose root id is in the inclusive
@@ -207,7 +219,7 @@ def capacity_rows(conn, groups, provider_ids=None, root_range=None):
         .select_from(_inv.outerjoin(usage, sa.and_(
             usage.c.resource_provider_id == _inv.c.resource_provider_id,
             usage.c.resource_class_id == _inv.c.resource_class_id)))
-        .where(_serves(groups, used)))
+        .where(_serves(groups)))
     if root_range is not None:
         sel = sel.where(_inv.c.resource_provider_id.in_(provider_ids))
     elif provider_ids is not None:
@@ -349,8 +361,7 @@ def summary_inventories(conn, roots=None, provider_ids=None,
     if class_ids is not None:
         sel = sel.where(_in(_inv.c.resource_class_id, class_ids))
     if known_groups:
-        sel = sel.where(sa.not_(_serves(known_groups, sa.func.coalesce(
-            usage.c.used, 0))))
+        sel = sel.where(sa.not_(_serves(known_groups)))
     return _all(conn, sel)
 
 
