@@ -62,11 +62,12 @@ def load_provider(req, suffix=''):
     answers for a single unknown provider (``suffix`` ends its message)."""
     uuid = req.urlvars['uuid']
     # Only uuids were ever stored: anything else (some of which not every
-    # database can even compare) is simply not there.
+    # database can even compare) is simply not there. Any spelling of a
+    # uuid names the provider stored under its canonical one.
     if not uuidutils.is_uuid_like(uuid):
         raise not_found(uuid, suffix)
     try:
-        return rp_obj.get(util.context(req), uuid)
+        return rp_obj.get(util.context(req), _normalized_uuid(uuid))
     except exception.ResourceProviderNotFound:
         raise not_found(uuid, suffix)
 

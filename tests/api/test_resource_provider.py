@@ -57,6 +57,8 @@ def test_create_before_and_after_1_20(client):
     assert 'last-modified' in response.headers
     shown = client.get(_url(body['uuid'])).json
     assert shown == body
+    spelt_otherwise = body['uuid'].replace('-', '').upper()
+    assert client.get(_url(spelt_otherwise)).json == body
 
 
 def test_show_fields_and_links_by_microversion(client, db):
