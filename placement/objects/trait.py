@@ -13,6 +13,11 @@ from placement.objects import aggregate
 from placement.objects import generation
 
 
+def _storable(name):
+    # No trait name holds a NUL, and PostgreSQL refuses to compare one.
+    return '\x00' not in name
+
+
 def ids_for_names(conn, names):
     """{name: id} for ``names``; TraitNotFound lists every unknown one."""
     names = set(names)
@@ -20,7 +25,7 @@ def ids_for_names(conn, names):
         return {}
     rows = conn.execute(
         sa.select(tables.traits.c.name, tables.traits.c.id)
-        .where(tables.traits.c.name.in_(sorted(names))))
+        .where(tables.traits.c.name.in_(sorted(filter(_storable, names)))))
     found = dict(rows.all())
     missing = names - set(found)
     if missing:
@@ -75,7 +80,8 @@ def list_traits(ctx, conn, names=None, prefix=None, associated=None):
 
 
 def _get(conn, name):
-    found = _traits(conn, _select_traits().where(_trait.c.name == name))
+    found = _storable(name) and _traits(
+        conn, _select_traits().where(_trait.c.name == name))
     if not found:
         raise exception.TraitNotFound(names=name)
     return found[0]

@@ -69,6 +69,8 @@ def test_create_show_delete_custom_trait(client, db):
     assert 'last-modified' not in response.headers
     assert client.get('/traits/CUSTOM_GOLD').status == 404
     assert client.delete('/traits/CUSTOM_GOLD').status == 404
+    assert client.get('/traits/CUSTOM_%00').status == 404
+    assert client.delete('/traits/CUSTOM_%00').status == 404
 
 
 @pytest.mark.parametrize('name', [
