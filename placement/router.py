@@ -141,6 +141,12 @@ class Router:
 
     @webob.dec.wsgify
     def __call__(self, req):
+        # No column can hold a NUL (PostgreSQL refuses to even compare
+        # one), so no URL with one can name anything.
+        if '\x00' in req.path_info or any(
+                '\x00' in key + value for key, value in req.GET.items()):
+            raise errors.bad_request('NUL characters are not allowed in '
+                                     'the URL.')
         match = self.mapper.match(req.path_info)
         if match is None:
             raise errors.http_error(webob.exc.HTTPNotFound)

@@ -20,7 +20,14 @@ from placement.db import tables
 from placement import exception
 
 
+# Generations are 32-bit columns: a value outside that range (sent by a
+# client) can match no row, and some drivers refuse to even bind it.
+_INT32 = range(-2 ** 31, 2 ** 31)
+
+
 def _bump(conn, table, row_id, expected):
+    if expected not in _INT32:
+        raise exception.ConcurrentUpdateDetected()
     result = conn.execute(
         sa.update(table)
         .where(table.c.id == row_id, table.c.generation == expected)

@@ -76,3 +76,22 @@ def test_missing_token_is_401_elsewhere(app):
     resp = req.get_response(app)
     assert resp.status_int == 401
     assert resp.json['errors'][0]['status'] == 401
+
+
+def test_nul_in_url_is_400(client):
+    for path in ('/resource_classes/CUSTOM_%00', '/allocations/%00',
+                 '/traits?name=%00x'):
+        resp = client.get(path)
+        assert resp.status == 400, path
+        assert resp.json['errors'][0]['status'] == 400
+
+
+def test_out_of_range_generation_is_a_conflict(client):
+    uuid = '1e3c7a55-7a5e-4d69-9f8a-9c1b8e9e2d01'
+    client.post('/resource_providers', json={'name': 'big-gen',
+                                             'uuid': uuid})
+    resp = client.put('/resource_providers/%s/traits' % uuid,
+                      json={'traits': [],
+                            'resource_provider_generation': 2 ** 70})
+    assert resp.status == 409
+    assert resp.json['errors'][0]['code'] == 'placement.concurrent_update'
