@@ -113,7 +113,8 @@ class _Search:
         self.parent_of = {}
         self.members = []
         self.randomize = False
-        # Trees in the database, when the search read them all.
+        # Trees with a row of a requested class, when the search read
+        # every tree.
         self.root_count = None
 
     # -- loading -----------------------------------------------------------
@@ -159,11 +160,15 @@ class _Search:
         self.aggs_of = sql.providers_in_aggregates(self.conn, self.agg_ids)
         self.resourceful = [g for g in self.groups if g.resources]
         self.sharing_by_class = collections.defaultdict(list)
+        # Tree structure is read only for the checks that need it.
+        self.need_members = bool(self.query.same_subtrees or any(
+            not g.resources for g in self.groups))
         if self.sharing:
-            for rp_id, parent_id, root_id in sql.providers(
-                    self.conn, self.sharing):
-                self.root_of[rp_id] = root_id
-                self.parent_of[rp_id] = parent_id
+            if self.need_members:
+                for rp_id, parent_id, root_id in sql.providers(
+                        self.conn, self.sharing):
+                    self.root_of[rp_id] = root_id
+                    self.parent_of[rp_id] = parent_id
             rows = sql.capacity_rows(self.conn, self.resourceful,
                                      provider_ids=self.sharing)
             self._add_rows(rows, self.sharing_by_class)
@@ -172,8 +177,10 @@ class _Search:
 
     def _add_rows(self, rows, by_class):
         inventory = self.inventory
-        for rp_id, class_id, capacity, used, min_unit, max_unit, \
+        root_of = self.root_of
+        for rp_id, root_id, class_id, capacity, used, min_unit, max_unit, \
                 step_size in rows:
+            root_of[rp_id] = root_id
             # int(): MySQL sums are Decimals.
             capacity = int(capacity)
             used = int(used)
@@ -187,17 +194,18 @@ class _Search:
         consecutive root ids): their members and the inventory rows that
         can serve a group."""
         root_range = None if roots is None else (roots[0], roots[-1])
-        members = sql.tree_members(self.conn, root_range=root_range)
-        root_of = self.root_of
-        parent_of = self.parent_of
-        for rp_id, parent_id, root_id in members:
-            root_of[rp_id] = root_id
-            parent_of[rp_id] = parent_id
-        self.members = members
-        if roots is None:
-            self.root_count = sum(1 for m in members if m[1] is None)
+        if self.need_members:
+            members = sql.tree_members(self.conn, root_range=root_range)
+            root_of = self.root_of
+            parent_of = self.parent_of
+            for rp_id, parent_id, root_id in members:
+                root_of[rp_id] = root_id
+                parent_of[rp_id] = parent_id
+            self.members = members
         rows = sql.capacity_rows(self.conn, self.resourceful,
                                  root_range=root_range)
+        if roots is None:
+            self.root_count = len({row[1] for row in rows})
         sharing = self.sharing
         if sharing:
             rows = [row for row in rows if row[0] not in sharing]
@@ -691,10 +699,8 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
             summary.resources[names[class_id]] = {
                 'capacity': int(capacity), 'used': int(used)}
     if with_traits:
-        rows = sql.summary_traits(conn, **where)
-        names = sql.trait_names(conn, {trait_id for _r, trait_id in rows})
-        for rp_id, trait_id in rows:
+        for rp_id, name in sql.summary_traits(conn, **where):
             summary = summaries.get(rp_id)
             if summary is not None:
-                summary.traits.append(names[trait_id])
+                summary.traits.append(name)
     return summaries

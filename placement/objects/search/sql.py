@@ -203,25 +203,30 @@ def capacity_rows(conn, groups, provider_ids=None, root_range=None):
     (objects with ``resources`` {class id: amount}, ``single``,
     ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids),
     of ``provider_ids`` or of the trees whose root id is in the inclusive
-    ``root_range`` only when given: (provider id, class id, capacity,
-    used, min_unit, max_unit, step_size)."""
+    ``root_range`` only when given: (provider id, root id, class id,
+    capacity, used, min_unit, max_unit, step_size)."""
     class_ids = {cid for group in groups for cid in group.resources}
+    in_range = None
     if root_range is not None:
         tree = _rp.alias('tree')
-        provider_ids = sa.select(tree.c.id).where(
+        in_range = sa.select(tree.c.id).where(
             _root_range(tree.c.root_provider_id, root_range))
-    usage = _usage(class_ids=class_ids, provider_ids=provider_ids)
+    usage = _usage(class_ids=class_ids,
+                   provider_ids=in_range if in_range is not None
+                   else provider_ids)
     used = sa.func.coalesce(usage.c.used, 0)
     sel = (
-        sa.select(_inv.c.resource_provider_id, _inv.c.resource_class_id,
-                  _CAPACITY, used, _inv.c.min_unit, _inv.c.max_unit,
-                  _inv.c.step_size)
-        .select_from(_inv.outerjoin(usage, sa.and_(
-            usage.c.resource_provider_id == _inv.c.resource_provider_id,
-            usage.c.resource_class_id == _inv.c.resource_class_id)))
+        sa.select(_inv.c.resource_provider_id, _rp.c.root_provider_id,
+                  _inv.c.resource_class_id, _CAPACITY, used,
+                  _inv.c.min_unit, _inv.c.max_unit, _inv.c.step_size)
+        .select_from(
+            _inv.join(_rp, _rp.c.id == _inv.c.resource_provider_id)
+            .outerjoin(usage, sa.and_(
+                usage.c.resource_provider_id == _inv.c.resource_provider_id,
+                usage.c.resource_class_id == _inv.c.resource_class_id)))
         .where(_serves(groups)))
     if root_range is not None:
-        sel = sel.where(_inv.c.resource_provider_id.in_(provider_ids))
+        sel = sel.where(_root_range(_rp.c.root_provider_id, root_range))
     elif provider_ids is not None:
         sel = sel.where(_in(_inv.c.resource_provider_id, provider_ids))
     return _all(conn, sel)
@@ -366,10 +371,11 @@ def summary_inventories(conn, roots=None, provider_ids=None,
 
 
 def summary_traits(conn, roots=None, provider_ids=None):
-    """(provider id, trait id) of every trait in the trees ``roots`` (or
+    """(provider id, trait name) of every trait in the trees ``roots`` (or
     of the providers ``provider_ids``)."""
     return _all(conn, (
-        sa.select(_rpt.c.resource_provider_id, _rpt.c.trait_id)
+        sa.select(_rpt.c.resource_provider_id, _traits.c.name)
+        .select_from(_rpt.join(_traits, _traits.c.id == _rpt.c.trait_id))
         .where(_of_providers(_rpt.c.resource_provider_id, roots,
                              provider_ids))))
 
