@@ -202,17 +202,43 @@ class _Search:
                 root_of[rp_id] = root_id
                 parent_of[rp_id] = parent_id
             self.members = members
-        rows = sql.capacity_rows(self.conn, self.resourceful,
-                                 root_range=root_range)
-        if roots is None:
-            self.root_count = len({row[1] for row in rows})
-        sharing = self.sharing
-        if sharing:
-            rows = [row for row in rows if row[0] not in sharing]
         self.by_class = collections.defaultdict(list)
-        self._add_rows(rows, self.by_class)
         for class_id, rps in self.sharing_by_class.items():
             self.by_class[class_id].extend(rps)
+        # Suffixed groups that SQL can narrow (traits, aggregates, tree)
+        # go first: the trees they leave limit what the others read.
+        first = [g for g in self.resourceful
+                 if g.single and sql.group_is_filtered(g)]
+        rest = [g for g in self.resourceful if g not in first]
+        seen_roots = set()
+        if first and rest:
+            rows = sql.capacity_rows(self.conn, first, root_range=root_range)
+            self._add_tree_rows(rows, seen_roots)
+            anchors = None
+            for group in first:
+                found = set(self._single_options(group))
+                anchors = found if anchors is None else anchors & found
+            if roots is not None:
+                anchors &= set(roots)
+            if anchors:
+                rows = sql.capacity_rows(self.conn, rest, roots=anchors)
+                self._add_tree_rows(rows, seen_roots)
+        else:
+            rows = sql.capacity_rows(self.conn, self.resourceful,
+                                     root_range=root_range)
+            self._add_tree_rows(rows, seen_roots)
+        if roots is None:
+            self.root_count = len(seen_roots)
+
+    def _add_tree_rows(self, rows, seen_roots):
+        """Index the rows of non-sharing providers (sharing providers' rows
+        were read first); a row read twice counts once."""
+        sharing = self.sharing
+        inventory = self.inventory
+        rows = [row for row in rows if row[0] not in sharing and
+                (row[0], row[2]) not in inventory]
+        seen_roots.update(row[1] for row in rows)
+        self._add_rows(rows, self.by_class)
 
     # -- per group ---------------------------------------------------------
 

@@ -198,12 +198,14 @@ def _serves(groups):
     return sa.or_(*serves)
 
 
-def capacity_rows(conn, groups, provider_ids=None, root_range=None):
+def capacity_rows(conn, groups, provider_ids=None, root_range=None,
+                  roots=None):
     """Inventory rows of the classes the resourceful ``groups`` ask for
     (objects with ``resources`` {class id: amount}, ``single``,
     ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids),
-    of ``provider_ids`` or of the trees whose root id is in the inclusive
-    ``root_range`` only when given: (provider id, root id, class id,
+    of ``provider_ids``, of the trees whose root id is in the inclusive
+    ``root_range`` or of the trees ``roots`` only when given: (provider
+    id, root id, class id,
     capacity, used, min_unit, max_unit, step_size)."""
     class_ids = {cid for group in groups for cid in group.resources}
     in_range = None
@@ -227,6 +229,8 @@ def capacity_rows(conn, groups, provider_ids=None, root_range=None):
         .where(_serves(groups)))
     if root_range is not None:
         sel = sel.where(_root_range(_rp.c.root_provider_id, root_range))
+    if roots is not None:
+        sel = sel.where(_in(_rp.c.root_provider_id, roots))
     elif provider_ids is not None:
         sel = sel.where(_in(_inv.c.resource_provider_id, provider_ids))
     return _all(conn, sel)
