@@ -112,6 +112,7 @@ class _Search:
         self.anchors_of = {}
         self.parent_of = {}
         self.members = []
+        self.lineage = {}
         self.randomize = False
         # Trees with a row of a requested class, when the search read
         # every tree.
@@ -380,16 +381,25 @@ class _Search:
                 anchors &= set(options)
         return per_group, sorted(anchors)
 
-    def _is_ancestor(self, ancestor, rp_id):
-        while rp_id is not None:
-            if rp_id == ancestor:
-                return True
-            rp_id = self.parent_of.get(rp_id)
-        return False
+    def _lineage(self, rp_id):
+        """The provider and its ancestors (cached)."""
+        found = self.lineage.get(rp_id)
+        if found is None:
+            found = set()
+            node = rp_id
+            while node is not None:
+                found.add(node)
+                node = self.parent_of.get(node)
+            self.lineage[rp_id] = found
+        return found
 
     def _same_subtree(self, providers):
-        return any(all(self._is_ancestor(top, rp) for rp in providers)
-                   for top in providers)
+        """Whether one of ``providers`` is an ancestor of (or is) all."""
+        common = None
+        for rp_id in providers:
+            lineage = self._lineage(rp_id)
+            common = set(lineage) if common is None else common & lineage
+        return bool(common & providers)
 
     def plan(self):
         """The slots every tree fills, in order, and the checks due after
