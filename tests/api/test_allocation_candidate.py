@@ -267,6 +267,12 @@ def test_member_of_and_forbidden_aggregates(client, db):
     body = client.get(AC + '?resources=CUSTOM_MAGIC:1&member_of=!' + agg_c,
                       version='1.32').json
     assert providers_of(body) == []
+    # A suffixed group's provider must be in the aggregate itself.
+    for query, found in (('member_of1=' + agg_c, []),
+                         ('member_of1=!' + agg_c, [(child.uuid,)])):
+        body = client.get(AC + '?resources1=CUSTOM_MAGIC:1&' + query,
+                          version='1.32').json
+        assert providers_of(body) == found, query
 
 
 def test_granular_groups_and_policy(client, db):

@@ -245,15 +245,19 @@ class _Search:
 
     def _in_aggregates(self, group, rp_id):
         no_aggs = set()
-        root_id = self.root_of.get(rp_id, rp_id)
         mine = self.aggs_of.get(rp_id, no_aggs)
-        roots = self.aggs_of.get(root_id, no_aggs)
+        if group.single:
+            # A suffixed group's provider is itself in the aggregates.
+            roots = mine
+        else:
+            # For the unsuffixed group the provider or its root (whose
+            # aggregates span the tree) is.
+            roots = self.aggs_of.get(self.root_of.get(rp_id, rp_id),
+                                     no_aggs)
         if group.forbidden_aggs and (group.forbidden_aggs & mine or
                                      group.forbidden_aggs & roots):
             return False
         if group.member_of:
-            # The provider or its root (whose aggregates span the tree)
-            # must be in every member_of set.
             return (all(s & mine for s in group.member_of) or
                     all(s & roots for s in group.member_of))
         return True

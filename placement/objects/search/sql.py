@@ -166,12 +166,13 @@ def _group_filter(group):
     conditions = []
     if group.tree_root is not None:
         conditions.append(rp_id.in_(_in_trees([group.tree_root])))
+    # A suffixed group's provider is in the aggregates itself; for the
+    # unsuffixed group the provider or its root is.
+    in_aggregates = _providers_in if group.single else _self_or_root_in
     for agg_ids in group.member_of:
-        # The provider or its root is in one of the aggregates.
-        conditions.append(rp_id.in_(_self_or_root_in(agg_ids)))
+        conditions.append(rp_id.in_(in_aggregates(agg_ids)))
     if group.forbidden_aggs:
-        conditions.append(rp_id.not_in(
-            _self_or_root_in(group.forbidden_aggs)))
+        conditions.append(rp_id.not_in(in_aggregates(group.forbidden_aggs)))
     traits = group.traits
     if traits.forbidden:
         conditions.append(rp_id.not_in(_providers_with(traits.forbidden)))
