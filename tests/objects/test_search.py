@@ -127,3 +127,28 @@ def test_sharing_only_candidates_are_not_repeated(ctx, db):
     assert len(result.candidates) == 1
     result = candidates.find(ctx, query('resources1=DISK_GB:10'))
     assert len(result.candidates) == 1
+
+
+def test_bounded_search_reads_trees_in_chunks(ctx, db, monkeypatch):
+    rps = computes(db, 12)
+    # Only the last three providers have room.
+    for rp in rps[:9]:
+        data.allocate(db, data.new_uuid(), {rp: {'VCPU': 8}})
+    monkeypatch.setattr(candidates, '_FIRST_CHUNK', 4)
+    chunks = []
+    original = candidates.sql.roots_after
+
+    def recording(conn, after, count):
+        roots = original(conn, after, count)
+        chunks.append(len(roots))
+        return roots
+
+    monkeypatch.setattr(candidates.sql, 'roots_after', recording)
+    result = candidates.find(ctx, query('resources=VCPU:1&limit=2'))
+    assert len(result.candidates) == 2
+    # 4 roots without a candidate, then the next 8 x 4 hold the rest.
+    assert chunks == [4, 8]
+    assert {rp.id for rp in rps[9:]} >= set(result.summaries)
+    chunks.clear()
+    result = candidates.find(ctx, query('resources=VCPU:1&limit=5'))
+    assert len(result.candidates) == 3
