@@ -385,15 +385,6 @@ def summary_traits(conn, roots=None, provider_ids=None):
                              provider_ids))))
 
 
-def trait_names(conn, ids):
-    """{trait id: name}."""
-    if not ids:
-        return {}
-    return dict(conn.execute(
-        sa.select(_traits.c.id, _traits.c.name)
-        .where(_in(_traits.c.id, ids))).all())
-
-
 def _in_aggregates(agg_uuids):
     """Subquery: ids of the providers in any of ``agg_uuids``."""
     return (sa.select(_rpa.c.resource_provider_id)
