@@ -10,6 +10,7 @@ from oslo_config import cfg
 from oslo_policy import opts as policy_opts
 from oslo_policy import policy as oslo_policy
 
+from placement import conf as placement_conf
 from placement import policies
 
 
@@ -31,9 +32,11 @@ def make_enforcer(conf):
 
 def get_enforcer():
     """Entry point for oslopolicy-* tools: an enforcer over the global
-    config, parsed from the command line those tools were given."""
+    config, read from placement.conf where the service finds it (the
+    tools parse their own command line, not this one)."""
     conf = cfg.CONF
-    conf([], project='placement')
+    conf([], project='placement',
+         default_config_files=placement_conf.default_config_files())
     return make_enforcer(conf)
 
 

@@ -69,8 +69,9 @@ class TestDatabase:
         self.admin.dispose()
 
 
-def make_conf(url, **overrides):
-    """A ConfigOpts for tests: no config files, no OS_* environment."""
+def make_conf(url, overrides=None):
+    """A ConfigOpts for tests: no config files, no OS_* environment;
+    ``overrides`` maps (group, option) to a value."""
     conf = cfg.ConfigOpts()
     saved = {k: os.environ.pop(k) for k in list(os.environ)
              if k.startswith('OS_')}
@@ -80,7 +81,7 @@ def make_conf(url, **overrides):
         os.environ.update(saved)
     conf.set_override('connection', url, group='placement_database')
     conf.set_override('auth_strategy', 'noauth2', group='api')
-    for (group, name), value in overrides.items():
+    for (group, name), value in (overrides or {}).items():
         conf.set_override(name, value, group=group)
     return conf
 
