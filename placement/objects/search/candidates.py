@@ -263,8 +263,20 @@ class _Search:
         return True
 
     def _filtered(self, group):
-        return (group.tree_root is not None or group.member_of or
-                group.forbidden_aggs)
+        """Whether the provider filters of ``group`` must be checked here:
+        the capacity query applied them exactly, unless another group
+        reads the same classes (whose rows then come unfiltered) or the
+        unsuffixed group ANDs several member_of sets (which SQL checks
+        one set at a time)."""
+        if not (group.tree_root is not None or group.member_of or
+                group.forbidden_aggs or group.traits):
+            return False
+        return (not self._sole_reader(group) or
+                (not group.single and len(group.member_of) > 1))
+
+    def _sole_reader(self, group):
+        return not any(set(group.resources) & set(other.resources)
+                       for other in self.resourceful if other is not group)
 
     def _usable(self, group, rp_id):
         if (group.tree_root is not None and
@@ -295,10 +307,10 @@ class _Search:
                        _fits(inventory[rp_id, c], group.resources[c])
                        for c in classes):
                 continue
-            if filtered and not self._usable(group, rp_id):
-                continue
-            if (group.traits and not group.traits.satisfied_by(
-                    self.traits_of.get(rp_id, no_traits))):
+            if filtered and not (
+                    self._usable(group, rp_id) and
+                    group.traits.satisfied_by(
+                        self.traits_of.get(rp_id, no_traits))):
                 continue
             if rp_id in sharing:
                 for anchor in self._anchors(group, rp_id):
@@ -310,12 +322,12 @@ class _Search:
     def _spread_options(self, group):
         """{anchor: {class id: [provider ids]}} of the unsuffixed group,
         keeping only anchors that can serve every class."""
-        forbidden = group.traits.forbidden
+        filtered = self._filtered(group)
+        forbidden = filtered and group.traits.forbidden
         traits_of = self.traits_of
         inventory = self.inventory
         root_of = self.root_of
         sharing = self.sharing
-        filtered = self._filtered(group)
         by_anchor = collections.defaultdict(dict)
         for class_id, amount in group.resources.items():
             for rp_id in self.by_class.get(class_id, ()):
@@ -343,11 +355,10 @@ class _Search:
     def _resourceless_options(self, group, anchors):
         no_traits = set()
         by_anchor = collections.defaultdict(list)
-        filtered = self._filtered(group)
         for rp_id, _parent, root_id in self.members:
             if root_id not in anchors:
                 continue
-            if filtered and not self._usable(group, rp_id):
+            if not self._usable(group, rp_id):
                 continue
             if group.traits.satisfied_by(self.traits_of.get(rp_id,
                                                             no_traits)):
