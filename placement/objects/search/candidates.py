@@ -148,9 +148,11 @@ class _Search:
         self.agg_ids = set(agg_ids.values())
         return not any(g.impossible for g in self.groups)
 
-    def load_common(self):
+    def load_common(self, whole):
         """What every tree needs: trait and aggregate memberships, and the
-        sharing providers with their rows and anchors."""
+        sharing providers with their rows and anchors. When the search
+        reads every tree in one query (``whole``) and that query serves
+        every group, the sharing rows come with it instead."""
         wanted_traits = set(self.trait_ids)
         if self.sharing_trait is not None:
             wanted_traits.add(self.sharing_trait)
@@ -164,17 +166,29 @@ class _Search:
         # Tree structure is read only for the checks that need it.
         self.need_members = bool(self.query.same_subtrees or any(
             not g.resources for g in self.groups))
+        # Suffixed groups that SQL can narrow (traits, aggregates, tree)
+        # are read first: the trees they leave limit what the others read.
+        self.first = [g for g in self.resourceful
+                      if g.single and sql.group_is_filtered(g)]
+        self.rest = [g for g in self.resourceful if g not in self.first]
+        if not (self.first and self.rest):
+            self.first = []
+        self.sharing_later = whole and not self.first
         if self.sharing:
             if self.need_members:
                 for rp_id, parent_id, root_id in sql.providers(
                         self.conn, self.sharing):
                     self.root_of[rp_id] = root_id
                     self.parent_of[rp_id] = parent_id
-            rows = sql.capacity_rows(self.conn, self.resourceful,
-                                     provider_ids=self.sharing)
-            self._add_rows(rows, self.sharing_by_class)
-            with_rows = {row[0] for row in rows}
-            self.anchors_of = sql.sharing_anchors(self.conn, with_rows)
+            if not self.sharing_later:
+                rows = sql.capacity_rows(self.conn, self.resourceful,
+                                         provider_ids=self.sharing)
+                self._add_sharing_rows(rows)
+
+    def _add_sharing_rows(self, rows):
+        self._add_rows(rows, self.sharing_by_class)
+        with_rows = {row[0] for row in rows}
+        self.anchors_of = sql.sharing_anchors(self.conn, with_rows)
 
     def _add_rows(self, rows, by_class):
         inventory = self.inventory
@@ -204,15 +218,18 @@ class _Search:
                 parent_of[rp_id] = parent_id
             self.members = members
         self.by_class = collections.defaultdict(list)
+        first, rest = self.first, self.rest
+        seen_roots = set()
+        if self.sharing_later:
+            rows = sql.capacity_rows(self.conn, self.resourceful)
+            if self.sharing:
+                self._add_sharing_rows([row for row in rows
+                                        if row[0] in self.sharing])
         for class_id, rps in self.sharing_by_class.items():
             self.by_class[class_id].extend(rps)
-        # Suffixed groups that SQL can narrow (traits, aggregates, tree)
-        # go first: the trees they leave limit what the others read.
-        first = [g for g in self.resourceful
-                 if g.single and sql.group_is_filtered(g)]
-        rest = [g for g in self.resourceful if g not in first]
-        seen_roots = set()
-        if first and rest:
+        if self.sharing_later:
+            self._add_tree_rows(rows, seen_roots)
+        elif first:
             rows = sql.capacity_rows(self.conn, first, root_range=root_range)
             self._add_tree_rows(rows, seen_roots)
             anchors = None
@@ -654,8 +671,6 @@ def find(ctx, conn, query, all_resources=True, with_traits=True):
     search = _Search(conn, query)
     if not search.resolve():
         return Result([], {})
-    search.load_common()
-    search.plan()
     bound = query.limit
     if conf.max_allocation_candidates > 0:
         bound = min(bound or conf.max_allocation_candidates,
@@ -667,6 +682,8 @@ def find(ctx, conn, query, all_resources=True, with_traits=True):
     first_chunk = None
     if bound and not search.randomize:
         first_chunk = max(_FIRST_CHUNK, 2 * bound)
+    search.load_common(whole=first_chunk is None)
+    search.plan()
     stream = search.generate(conf.allocation_candidates_generation_strategy,
                              first_chunk)
     candidates = list(itertools.islice(stream, bound))

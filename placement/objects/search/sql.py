@@ -33,21 +33,15 @@ _CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
 
 
 def _all(conn, statement):
-    """Every row of ``statement`` as plain tuples, read with the DB-API
+    """Every row of ``statement`` as plain tuples, read from the DB-API
     cursor: for the tens of thousands of rows of a large search, building
     Row objects costs as much as the query itself. Only for statements
     whose columns need no type conversion (ids, numbers, strings)."""
-    compiled = statement.compile(
-        dialect=conn.dialect, compile_kwargs={'render_postcompile': True})
-    params = compiled.params
-    if compiled.positiontup is not None:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = conn.connection.dbapi_connection.cursor()
+    result = conn.execute(statement)
     try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
+        return result.cursor.fetchall()
     finally:
-        cursor.close()
+        result.close()
 
 
 def _in(column, ids):
