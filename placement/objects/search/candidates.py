@@ -448,6 +448,8 @@ class _Search:
             if group.single:
                 slots.append((group, tuple(sorted(group.resources.items()))))
         self.slots = slots
+        self.trivial = (len(slots) == self.spread_end and
+                        not (self.spread and self.spread.traits))
         self.isolate = (self.query.group_policy == 'isolate' and
                         sum(1 for g in self.groups if g.single) > 1)
         slot_of_suffix = {group.suffix: index
@@ -504,6 +506,10 @@ class _Search:
 
     def _only_candidate(self, chosen):
         """The candidate of a tree with one option per slot, or None."""
+        if self.trivial:
+            # Only the unsuffixed group, without traits: each (provider,
+            # class) is used once and its amount was checked already.
+            return self._build(chosen)
         used = {}
         isolated = set()
         spread_traits = self.spread is not None and self.spread.traits
