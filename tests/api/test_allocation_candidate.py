@@ -398,6 +398,8 @@ def test_limit_keeps_summaries_of_returned_trees(client, db):
                       version='1.29').json
     assert len(body['allocation_requests']) == 1
     assert len(body['provider_summaries']) == 5
+    huge = client.get(SIMPLE + '&limit=' + '9' * 30, version='1.16')
+    assert len(huge.json['allocation_requests']) == 5
     # The first of repeated limits counts.
     body = client.get(SIMPLE + '&limit=10&limit=1', version='1.16').json
     assert len(body['allocation_requests']) == 5

@@ -22,6 +22,7 @@ import collections
 import dataclasses
 import itertools
 import random
+import sys
 
 from placement.db import api as db_api
 from placement.objects import resource_class
@@ -56,8 +57,9 @@ class Result:
 
 
 _NO_IDS = frozenset()
-# Trees read by the first chunk of a bounded search.
+# Trees read by the first chunk of a bounded search, and at most by any.
 _FIRST_CHUNK = 64
+_MAX_CHUNK = 2 ** 31 - 1
 # Beyond this many ids, read every row rather than send the list.
 _IN_LIMIT = 500
 
@@ -609,7 +611,7 @@ class _Search:
             if len(roots) < size:
                 return
             after = roots[-1]
-            size *= 8
+            size = min(size * 8, _MAX_CHUNK)
 
     def generate(self, strategy, first_chunk=None):
         """All candidates, tree by tree (depth-first) or one per tree in
@@ -686,8 +688,10 @@ def find(ctx, conn, query, all_resources=True, with_traits=True):
     # A bounded, ordered answer reads trees in growing chunks and stops
     # when it has enough; otherwise every tree is read at once.
     first_chunk = None
+    if bound:
+        bound = min(bound, sys.maxsize)
     if bound and not search.randomize:
-        first_chunk = max(_FIRST_CHUNK, 2 * bound)
+        first_chunk = min(max(_FIRST_CHUNK, 2 * bound), _MAX_CHUNK)
     search.load_common(whole=first_chunk is None)
     search.plan()
     stream = search.generate(conf.allocation_candidates_generation_strategy,
