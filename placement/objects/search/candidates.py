@@ -135,9 +135,9 @@ class _Search:
             agg_uuids |= group.aggregates.uuids()
             if group.in_tree:
                 in_trees.add(group.in_tree)
-        trait_ids = sql.trait_ids(self.conn, names, with_sharing=True)
+        trait_ids, agg_ids = sql.trait_and_aggregate_ids(
+            self.conn, names, agg_uuids, with_sharing=True)
         self.sharing_trait = trait_ids.get(sql.SHARING_TRAIT)
-        agg_ids = sql.aggregate_ids(self.conn, agg_uuids)
         tree_roots = sql.root_ids(self.conn, in_trees)
         self.groups = [_Group(g, class_ids, trait_ids, agg_ids, tree_roots)
                        for g in query.groups]
@@ -158,11 +158,11 @@ class _Search:
         wanted_traits = set(self.trait_ids)
         if self.sharing_trait is not None:
             wanted_traits.add(self.sharing_trait)
-        self.traits_of = sql.providers_with_traits(self.conn, wanted_traits)
+        self.traits_of, self.aggs_of = sql.memberships(
+            self.conn, wanted_traits, self.agg_ids)
         if self.sharing_trait is not None:
             self.sharing = {rp for rp, ids in self.traits_of.items()
                             if self.sharing_trait in ids}
-        self.aggs_of = sql.providers_in_aggregates(self.conn, self.agg_ids)
         self.resourceful = [g for g in self.groups if g.resources]
         self.sharing_by_class = collections.defaultdict(list)
         # Tree structure is read only for the checks that need it.

@@ -96,13 +96,29 @@ def trait_ids(conn, names, with_sharing=False):
     return found
 
 
-def aggregate_ids(conn, uuids):
-    """{uuid: id} of the known aggregates among ``uuids``."""
-    if not uuids:
-        return {}
-    return dict(conn.execute(
-        sa.select(_aggs.c.uuid, _aggs.c.id)
-        .where(_aggs.c.uuid.in_(sorted(uuids)))).all())
+def trait_and_aggregate_ids(conn, names, uuids, with_sharing=False):
+    """({trait name: id}, {aggregate uuid: id} of the known aggregates)
+    in one statement; TraitNotFound as for trait_ids."""
+    wanted = set(names)
+    lookup = wanted | ({SHARING_TRAIT} if with_sharing else set())
+    parts = []
+    if lookup:
+        parts.append(sa.select(sa.literal(0, sa.Integer), _traits.c.name,
+                               _traits.c.id)
+                     .where(_traits.c.name.in_(sorted(lookup))))
+    if uuids:
+        parts.append(sa.select(sa.literal(1, sa.Integer), _aggs.c.uuid,
+                               _aggs.c.id)
+                     .where(_aggs.c.uuid.in_(sorted(uuids))))
+    traits, aggregates = {}, {}
+    if parts:
+        statement = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+        for kind, key, row_id in _all(conn, statement):
+            (aggregates if kind else traits)[key] = row_id
+    missing = wanted - set(traits)
+    if missing:
+        raise exception.TraitNotFound(names=', '.join(sorted(missing)))
+    return traits, aggregates
 
 
 def root_ids(conn, uuids):
@@ -249,28 +265,27 @@ def providers(conn, ids):
         .where(_in(_rp.c.id, ids))).all()
 
 
-def providers_with_traits(conn, ids):
-    """{provider id: set of trait ids} for the traits ``ids``."""
-    found = collections.defaultdict(set)
-    if ids:
-        rows = _all(conn, sa.select(_rpt.c.resource_provider_id,
-                                    _rpt.c.trait_id)
-                    .where(_in(_rpt.c.trait_id, ids)))
-        for rp_id, trait_id in rows:
-            found[rp_id].add(trait_id)
-    return found
-
-
-def providers_in_aggregates(conn, ids):
-    """{provider id: set of aggregate ids} for the aggregates ``ids``."""
-    found = collections.defaultdict(set)
-    if ids:
-        rows = _all(conn, sa.select(_rpa.c.resource_provider_id,
-                                    _rpa.c.aggregate_id)
-                    .where(_in(_rpa.c.aggregate_id, ids)))
-        for rp_id, agg_id in rows:
-            found[rp_id].add(agg_id)
-    return found
+def memberships(conn, trait_ids, agg_ids):
+    """({provider id: set of trait ids}, {provider id: set of aggregate
+    ids}) for the traits ``trait_ids`` and the aggregates ``agg_ids``, in
+    one statement."""
+    traits_of = collections.defaultdict(set)
+    aggs_of = collections.defaultdict(set)
+    parts = []
+    if trait_ids:
+        parts.append(sa.select(sa.literal(0, sa.Integer),
+                               _rpt.c.resource_provider_id, _rpt.c.trait_id)
+                     .where(_in(_rpt.c.trait_id, trait_ids)))
+    if agg_ids:
+        parts.append(sa.select(sa.literal(1, sa.Integer),
+                               _rpa.c.resource_provider_id,
+                               _rpa.c.aggregate_id)
+                     .where(_in(_rpa.c.aggregate_id, agg_ids)))
+    if parts:
+        statement = parts[0] if len(parts) == 1 else sa.union_all(*parts)
+        for kind, rp_id, member_id in _all(conn, statement):
+            (aggs_of if kind else traits_of)[rp_id].add(member_id)
+    return traits_of, aggs_of
 
 
 def sharing_anchors(conn, sharing_ids):
