@@ -142,11 +142,19 @@ class Router:
     @webob.dec.wsgify
     def __call__(self, req):
         # No column can hold a NUL (PostgreSQL refuses to even compare
-        # one), so no URL with one can name anything.
-        if '\x00' in req.path_info or any(
-                '\x00' in key + value for key, value in req.GET.items()):
-            raise errors.bad_request('NUL characters are not allowed in '
-                                     'the URL.')
+        # one): a path with one names nothing, a query with one (or with
+        # bytes that are not UTF-8) asks for nothing valid.
+        if '\x00' in req.path_info:
+            raise errors.http_error(webob.exc.HTTPNotFound)
+        try:
+            bad_query = any('\x00' in key + value
+                            for key, value in req.GET.items())
+        except UnicodeDecodeError:
+            bad_query = True
+        if bad_query:
+            raise errors.bad_request(
+                'Invalid query string parameters: the query string must be '
+                'UTF-8 text without NUL characters.')
         match = self.mapper.match(req.path_info)
         if match is None:
             raise errors.http_error(webob.exc.HTTPNotFound)

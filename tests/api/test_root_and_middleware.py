@@ -78,12 +78,20 @@ def test_missing_token_is_401_elsewhere(app):
     assert resp.json['errors'][0]['status'] == 401
 
 
-def test_nul_in_url_is_400(client):
-    for path in ('/resource_classes/CUSTOM_%00', '/allocations/%00',
-                 '/traits?name=%00x'):
+def test_nul_in_path_names_nothing(client):
+    for path in ('/resource_classes/CUSTOM_%00', '/allocations/%00'):
+        resp = client.get(path)
+        assert resp.status == 404, path
+        assert resp.json['errors'][0]['status'] == 404
+
+
+def test_nul_or_non_utf8_query_is_400(client):
+    for path in ('/traits?name=%00x', '/allocation_candidates?resources=%FF:1',
+                 '/resource_providers?name=a%00'):
         resp = client.get(path)
         assert resp.status == 400, path
-        assert resp.json['errors'][0]['status'] == 400
+        assert 'Invalid query string parameters' in resp.json['errors'][0][
+            'detail']
 
 
 def test_out_of_range_generation_is_a_conflict(client):
