@@ -1,5 +1,6 @@
 """Builds the application for a WSGI server process: config, logging,
 database, middleware."""
+import gc
 import logging
 
 from oslo_log import log as oslo_logging
@@ -18,4 +19,9 @@ def init_application(argv=None, config_files=None):
     if conf.api.auth_strategy == 'noauth2':
         LOG.warning('auth_strategy is noauth2: requests are not '
                     'authenticated. For local use and testing only.')
-    return deploy.loadapp(conf)
+    application = deploy.loadapp(conf)
+    # What exists now (modules, config, the app) lives as long as the
+    # process: keep it out of the cyclic collector's generations so that
+    # collections during requests only walk the requests' own objects.
+    gc.freeze()
+    return application

@@ -1,7 +1,5 @@
 """GET /allocation_candidates: where a set of resources could be
 allocated, with a summary of every provider involved."""
-from placement import errors
-from placement import exception
 from placement.handlers import util
 from placement import microversion
 from placement.objects.search import candidates as candidate_search
@@ -18,16 +16,10 @@ def list_allocation_candidates(req):
     util.validate_query(req, schema.for_version(version))
     query = request_group.parse_candidate_query(req.GET, version)
     with util.gc_paused():
-        try:
+        with util.unknown_names_are_bad_requests():
             result = candidate_search.find(
                 context, query, all_resources=version >= (1, 27),
                 with_traits=version >= (1, 17))
-        except exception.ResourceClassNotFound as exc:
-            raise errors.bad_request(
-                'Invalid resource class in resources parameter: %(error)s',
-                error=exc)
-        except exception.TraitNotFound as exc:
-            raise errors.bad_request(str(exc))
         uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
         body = {
             'allocation_requests': [

@@ -1,6 +1,4 @@
 """GET /resource_providers: the provider list and its filters."""
-from placement import errors
-from placement import exception
 from placement.handlers import resource_provider
 from placement.handlers import util
 from placement.objects.search import providers as provider_search
@@ -15,14 +13,8 @@ def list_resource_providers(req):
     util.validate_query(req, schema.for_version(version))
     flt = request_group.parse_provider_filter(req.GET, version)
     with util.gc_paused():
-        try:
+        with util.unknown_names_are_bad_requests():
             found = provider_search.list_providers(util.context(req), flt)
-        except exception.ResourceClassNotFound as exc:
-            raise errors.bad_request(
-                'Invalid resource class in resources parameter: %(error)s',
-                error=exc)
-        except exception.TraitNotFound as exc:
-            raise errors.bad_request(str(exc))
         body = {'resource_providers': [
             resource_provider.provider_body(req, rp) for rp in found]}
         return util.json_response(

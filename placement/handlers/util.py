@@ -14,6 +14,7 @@ import webob.exc
 
 from placement import environ_keys
 from placement import errors
+from placement import exception
 from placement import microversion
 
 JSON = 'application/json'
@@ -134,3 +135,18 @@ def gc_paused():
     finally:
         if was_enabled:
             gc.enable()
+
+
+@contextlib.contextmanager
+def unknown_names_are_bad_requests():
+    """A query naming a resource class or trait that does not exist is the
+    client's mistake (400), for every endpoint that takes the query
+    language."""
+    try:
+        yield
+    except exception.ResourceClassNotFound as exc:
+        raise errors.bad_request(
+            'Invalid resource class in resources parameter: %(error)s',
+            error=exc)
+    except exception.TraitNotFound as exc:
+        raise errors.bad_request(str(exc))

@@ -26,7 +26,7 @@ class ResourceProvider:
     updated_at: datetime.datetime | None
 
 
-def _select_providers():
+def select_providers():
     """Providers with the uuids of their root and parent."""
     root = _rp.alias('root')
     parent = _rp.alias('parent')
@@ -44,7 +44,7 @@ def _select_providers():
 def get_by_uuid(conn, uuid):
     """The provider ``uuid`` or ResourceProviderNotFound."""
     row = conn.execute(
-        _select_providers().where(_rp.c.uuid == uuid)).mappings().first()
+        select_providers().where(_rp.c.uuid == uuid)).mappings().first()
     if row is None:
         raise exception.ResourceProviderNotFound(uuid=uuid)
     return ResourceProvider(**row)

@@ -5,7 +5,6 @@ from oslo_config import cfg
 
 from placement import conf as placement_conf
 from placement import context as placement_context
-from placement.db import api as db_api
 from placement import policies
 from placement import policy
 

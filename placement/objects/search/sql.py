@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from placement.db import tables
 from placement import exception
+from placement.objects import resource_provider
 
 _rp = tables.resource_providers
 _inv = tables.inventories
@@ -411,17 +412,7 @@ def list_providers(conn, flt, class_amounts, trait_id_of):
     providers matching a ProviderFilter whose classes and traits are
     resolved to ids (``class_amounts`` {class id: amount}, ``trait_id_of``
     {name: id})."""
-    root = _rp.alias('root')
-    parent = _rp.alias('parent')
-    select = (
-        sa.select(_rp.c.id, _rp.c.uuid, _rp.c.name, _rp.c.generation,
-                  _rp.c.root_provider_id, _rp.c.parent_provider_id,
-                  root.c.uuid.label('root_provider_uuid'),
-                  parent.c.uuid.label('parent_provider_uuid'),
-                  _rp.c.created_at, _rp.c.updated_at)
-        .select_from(
-            _rp.join(root, root.c.id == _rp.c.root_provider_id)
-            .outerjoin(parent, parent.c.id == _rp.c.parent_provider_id)))
+    select = resource_provider.select_providers()
     if flt.name is not None:
         select = select.where(_rp.c.name == flt.name)
     if flt.uuid is not None:
