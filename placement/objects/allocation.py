@@ -126,8 +126,8 @@ def _consumer_conflict(write, consumer):
 
 def _lock_consumer(ctx, conn, write):
     """Check, create or update the consumer of ``write`` and bump its
-    generation; returns the Consumer as it was (None if new and left
-    without allocations, nothing to do)."""
+    generation; returns the consumer's id (None if it is new and left
+    without allocations: nothing to do)."""
     consumer = consumer_obj.find(conn, write.consumer_uuid, lock=True)
     if write.generation is not UNCHECKED:
         current = None if consumer is None else consumer.generation
@@ -140,23 +140,22 @@ def _lock_consumer(ctx, conn, write):
             return None
         conf = ctx.config.placement
         try:
-            consumer_obj.create(
+            # Born with the generation of its first write.
+            return consumer_obj.create(
                 conn, write.consumer_uuid,
                 write.project_id or conf.incomplete_consumer_project_id,
                 write.user_id or conf.incomplete_consumer_user_id,
-                consumer_type)
+                consumer_type, generation=1)
         except db_exc.DBDuplicateEntry:
             # Created by a concurrent transaction: a new attempt sees it.
             raise _Retry()
-        consumer = consumer_obj.find(conn, write.consumer_uuid)
-    else:
-        consumer_obj.update_owner(conn, consumer, write.project_id,
-                                  write.user_id, consumer_type)
+    consumer_obj.update_owner(conn, consumer, write.project_id,
+                              write.user_id, consumer_type)
     try:
         consumer_obj.bump(conn, consumer)
     except exception.ConcurrentUpdateDetected:
         raise _Retry()
-    return consumer
+    return consumer.id
 
 
 def _usages(conn, provider_ids):
@@ -283,7 +282,7 @@ def apply_writes(ctx, conn, writes):
             for (rp_id, rc_id, consumer_uuid), amount
             in sorted(wanted.items())])
     consumer_obj.delete(conn, [
-        consumers[w.consumer_uuid].id for w in writes
+        consumers[w.consumer_uuid] for w in writes
         if not w.allocations and consumers[w.consumer_uuid] is not None])
 
 

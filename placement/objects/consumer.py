@@ -103,8 +103,9 @@ def type_id_for(conn, name):
     return _id_for(conn, _types, 'name', name)
 
 
-def create(conn, uuid, project_id, user_id, consumer_type=None):
-    """Insert consumer ``uuid`` at generation 0 and return its id.
+def create(conn, uuid, project_id, user_id, consumer_type=None,
+           generation=0):
+    """Insert consumer ``uuid`` at ``generation`` and return its id.
 
     A concurrent creation of the same consumer surfaces as
     DBDuplicateEntry (after waiting for the other transaction): the caller
@@ -112,7 +113,7 @@ def create(conn, uuid, project_id, user_id, consumer_type=None):
     """
     values = {
         'uuid': uuid,
-        'generation': 0,
+        'generation': generation,
         'project_id': project_id_for(conn, project_id),
         'user_id': user_id_for(conn, user_id),
     }
