@@ -77,7 +77,7 @@ def is_db_unavailable(exc):
     return False
 
 
-def _is_sqlite_lock_error(exc):
+def is_sqlite_lock_error(exc):
     return (isinstance(exc, (db_exc.DBError, sa.exc.OperationalError)) and
             'database is locked' in str(exc))
 
@@ -89,7 +89,7 @@ def retry_on_deadlock(fn):
         max_retries=MAX_DEADLOCK_RETRIES, retry_on_deadlock=True,
         retry_interval=0.02, inc_retry_interval=True,
         max_retry_interval=0.5, jitter=True,
-        exception_checker=_is_sqlite_lock_error)(fn)
+        exception_checker=is_sqlite_lock_error)(fn)
 
 
 def _tune_engine(engine):

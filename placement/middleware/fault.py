@@ -26,7 +26,7 @@ LOST_RACE = ('Another request changed the same data at the same time; the '
 
 def _is_lost_race(exc):
     return (isinstance(exc, db_exc.DBDeadlock) or
-            db_api._is_sqlite_lock_error(exc))
+            db_api.is_sqlite_lock_error(exc))
 
 
 class FaultWrapper:
