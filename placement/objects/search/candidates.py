@@ -58,7 +58,7 @@ class Result:
 
 _NO_IDS = frozenset()
 # Trees read by the first chunk of a bounded search, and at most by any.
-_FIRST_CHUNK = 64
+_FIRST_CHUNK = 256
 _MAX_CHUNK = 2 ** 31 - 1
 # Beyond this many ids, read every row rather than send the list.
 _IN_LIMIT = 500
