@@ -14,7 +14,7 @@ import os
 
 from gunicorn.app import base as gunicorn_base
 
-from placement import wsgi_app
+from placement.wsgi import app as wsgi_app
 
 
 class PlacementServer(gunicorn_base.BaseApplication):

@@ -43,7 +43,7 @@ LAUNCHERS = {
 def worker_pids_with_app(log):
     """Workers that finished building the application (each says that
     auth is noauth2 once it has)."""
-    return set(re.findall(r' (\d+) WARNING placement\.wsgi_app .*noauth2',
+    return set(re.findall(r' (\d+) WARNING placement\.wsgi\.app .*noauth2',
                           log))
 
 
