@@ -42,7 +42,9 @@ from placement.db import tables
 from placement import exception
 from placement.objects import consumer as consumer_obj
 from placement.objects import generation as generation_mod
+from placement.objects import inventory as inv_obj
 from placement.objects import resource_class as rc_obj
+from placement.objects import resource_provider
 
 LOG = logging.getLogger(__name__)
 
@@ -158,15 +160,22 @@ def _lock_consumer(ctx, conn, write):
     return consumer.id
 
 
-def _usages(conn, provider_ids):
-    """{(provider id, class id): amount allocated}."""
+def _summed(conn, where):
+    """{(provider id, class id): amount} of the allocations ``where``
+    selects."""
     rows = conn.execute(
         sa.select(_alloc.c.resource_provider_id, _alloc.c.resource_class_id,
                   sa.func.sum(_alloc.c.used))
-        .where(_alloc.c.resource_provider_id.in_(sorted(provider_ids)))
+        .where(where)
         .group_by(_alloc.c.resource_provider_id,
                   _alloc.c.resource_class_id))
     return {(rp_id, rc_id): int(used) for rp_id, rc_id, used in rows}
+
+
+def _usages(conn, provider_ids):
+    """{(provider id, class id): amount allocated}."""
+    return _summed(conn,
+                   _alloc.c.resource_provider_id.in_(sorted(provider_ids)))
 
 
 def _inventories(conn, provider_ids):
@@ -180,17 +189,7 @@ def _inventories(conn, provider_ids):
 
 def _existing(conn, consumer_uuids):
     """{(provider id, class id): amount} held by ``consumer_uuids``."""
-    rows = conn.execute(
-        sa.select(_alloc.c.resource_provider_id, _alloc.c.resource_class_id,
-                  sa.func.sum(_alloc.c.used))
-        .where(_alloc.c.consumer_id.in_(sorted(consumer_uuids)))
-        .group_by(_alloc.c.resource_provider_id,
-                  _alloc.c.resource_class_id))
-    return {(rp_id, rc_id): int(used) for rp_id, rc_id, used in rows}
-
-
-def capacity(inventory):
-    return (inventory.total - inventory.reserved) * inventory.allocation_ratio
+    return _summed(conn, _alloc.c.consumer_id.in_(sorted(consumer_uuids)))
 
 
 def _check(conn, wanted, released, provider_uuids, rc_names):
@@ -216,7 +215,7 @@ def _check(conn, wanted, released, provider_uuids, rc_names):
     for key, amount in after.items():
         old = before.get(key, 0)
         new = old - released.get(key, 0) + amount
-        limit = capacity(inventories[key])
+        limit = inv_obj.capacity(inventories[key])
         if new > limit:
             if new > old:
                 raise exception.InvalidAllocationCapacityExceeded(
@@ -394,11 +393,7 @@ def get_for_provider(ctx, conn, rp_uuid):
 
     :raises ResourceProviderNotFound:
     """
-    provider = conn.execute(
-        sa.select(_rp.c.id, _rp.c.generation).where(_rp.c.uuid == rp_uuid)
-    ).first()
-    if provider is None:
-        raise exception.ResourceProviderNotFound(uuid=rp_uuid)
+    provider = resource_provider.get_by_uuid(conn, rp_uuid)
     rows = conn.execute(
         sa.select(_alloc.c.consumer_id, _alloc.c.resource_class_id,
                   _alloc.c.used, _alloc.c.created_at, _alloc.c.updated_at)

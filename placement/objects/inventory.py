@@ -49,6 +49,12 @@ _inv = tables.inventories
 _alloc = tables.allocations
 
 
+def capacity(record):
+    """How much of an inventory can be allocated in all; ``record`` is an
+    Inventory or an inventories row."""
+    return int((record.total - record.reserved) * record.allocation_ratio)
+
+
 @dataclasses.dataclass(frozen=True)
 class Inventory:
     resource_class: str
@@ -63,8 +69,7 @@ class Inventory:
 
     @property
     def capacity(self):
-        """How much can be allocated in all."""
-        return int((self.total - self.reserved) * self.allocation_ratio)
+        return capacity(self)
 
     def fields(self):
         return {name: getattr(self, name) for name in FIELDS}

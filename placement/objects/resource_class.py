@@ -26,22 +26,29 @@ def is_custom(name):
     return name.startswith(orc.CUSTOM_NAMESPACE)
 
 
+def _lookup(conn, keys, standard, key_column, value_column):
+    """{key: value} for ``keys``: standard classes from ``standard``, the
+    custom ones in one query (unknown keys are left out)."""
+    found = {}
+    custom = set()
+    for key in keys:
+        if key in standard:
+            found[key] = standard[key]
+        else:
+            custom.add(key)
+    if custom:
+        found.update(conn.execute(
+            sa.select(key_column, value_column)
+            .where(key_column.in_(sorted(custom)))).all())
+    return found
+
+
 def ids_for_names(conn, names):
     """{name: id} for ``names``; ResourceClassNotFound names the first
     unknown class."""
-    found = {}
-    custom = set()
-    for name in names:
-        if name in _STANDARD_IDS:
-            found[name] = _STANDARD_IDS[name]
-        else:
-            custom.add(name)
-    if custom:
-        rows = conn.execute(
-            sa.select(tables.resource_classes.c.name,
-                      tables.resource_classes.c.id)
-            .where(tables.resource_classes.c.name.in_(sorted(custom))))
-        found.update(rows.all())
+    found = _lookup(conn, names, _STANDARD_IDS,
+                    _rc.c.name,
+                    _rc.c.id)
     for name in names:
         if name not in found:
             raise exception.ResourceClassNotFound(name=name)
@@ -54,20 +61,9 @@ def id_for_name(conn, name):
 
 def names_for_ids(conn, ids):
     """{id: name} for ``ids`` (unknown ids are left out)."""
-    found = {}
-    custom = set()
-    for rc_id in ids:
-        if rc_id in _STANDARD_NAMES:
-            found[rc_id] = _STANDARD_NAMES[rc_id]
-        else:
-            custom.add(rc_id)
-    if custom:
-        rows = conn.execute(
-            sa.select(tables.resource_classes.c.id,
-                      tables.resource_classes.c.name)
-            .where(tables.resource_classes.c.id.in_(sorted(custom))))
-        found.update(rows.all())
-    return found
+    return _lookup(conn, ids, _STANDARD_NAMES,
+                   _rc.c.id,
+                   _rc.c.name)
 
 
 def is_standard_id(rc_id):

@@ -5,12 +5,11 @@ import sqlalchemy as sa
 
 from placement.db import api as db_api
 from placement.db import tables
-from placement import exception
 from placement.objects import resource_class as rc_obj
+from placement.objects import resource_provider
 
 _alloc = tables.allocations
 _inv = tables.inventories
-_rp = tables.resource_providers
 _consumers = tables.consumers
 _projects = tables.projects
 _users = tables.users
@@ -29,12 +28,8 @@ def for_provider(ctx, conn, rp_uuid):
 
     :raises ResourceProviderNotFound:
     """
-    generation = conn.execute(
-        sa.select(_rp.c.id, _rp.c.generation).where(_rp.c.uuid == rp_uuid)
-    ).first()
-    if generation is None:
-        raise exception.ResourceProviderNotFound(uuid=rp_uuid)
-    rp_id, generation = generation
+    provider = resource_provider.get_by_uuid(conn, rp_uuid)
+    rp_id, generation = provider.id, provider.generation
     used = dict(conn.execute(
         sa.select(_alloc.c.resource_class_id, sa.func.sum(_alloc.c.used))
         .where(_alloc.c.resource_provider_id == rp_id)
