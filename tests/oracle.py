@@ -63,6 +63,11 @@ def oracle_bin(name):
 
 
 def gunicorn_argv(port='{port}', workers=1):
-    """argv that serves upstream's WSGI application on 127.0.0.1."""
-    return [oracle_bin('gunicorn'), '--workers', str(workers),
+    """argv that serves upstream's WSGI application on 127.0.0.1.
+
+    ``--chdir``: gunicorn puts its working directory first on sys.path, so
+    started from this project's checkout it would import *this* service's
+    ``placement`` package instead of upstream's (same module path)."""
+    return [oracle_bin('gunicorn'), '--chdir', oracle_venv(),
+            '--workers', str(workers),
             '-b', '127.0.0.1:%s' % port, 'placement.wsgi.api:application']
