@@ -12,6 +12,7 @@ import argparse
 import sys
 import time
 
+from placement.cmd import audit as audit_cmd
 from placement.db import api as db_api
 from placement.db import migration
 from placement import conf as placement_conf
@@ -64,6 +65,7 @@ def parse_args(argv):
                            'version.').set_defaults(func=_db_sync)
     db_commands.add_parser('version', help='Print the current schema '
                            'version.').set_defaults(func=_db_version)
+    audit_cmd.add_parser(commands, _engine)
     return parser.parse_known_args(argv)
 
 
