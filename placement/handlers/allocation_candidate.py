@@ -8,13 +8,21 @@ from placement import request_group
 from placement.schemas import allocation_candidate as schema
 
 
-@microversion.min_version('1.10')
-def list_allocation_candidates(req):
+def candidate_query(req):
+    """(context, version, CandidateQuery) of a candidate query string,
+    after the policy check and validation: one place for every endpoint
+    that takes it (also GET /allocation_candidates/explain)."""
     context = util.context(req)
     context.can(policies.LIST)
     version = util.version(req)
     util.validate_query(req, schema.for_version(version))
-    query = request_group.parse_candidate_query(req.GET, version)
+    return context, version, request_group.parse_candidate_query(req.GET,
+                                                                 version)
+
+
+@microversion.min_version('1.10')
+def list_allocation_candidates(req):
+    context, version, query = candidate_query(req)
     with util.gc_paused():
         with util.unknown_names_are_bad_requests():
             result = candidate_search.find(

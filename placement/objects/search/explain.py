@@ -1,0 +1,599 @@
+"""Why a candidate query finds what it finds (GET
+/allocation_candidates/explain).
+
+Two halves:
+
+* Per request group, a funnel computed in SQL: every constraint of the
+  group becomes a 0/1 column of one row per unit, the index of the first
+  constraint a unit fails is computed with one CASE, and one GROUP BY
+  counts the units per index. A unit is a resource provider for a suffixed
+  group (one provider must satisfy it all) and a provider tree for the
+  unsuffixed group (each class may come from another provider of the
+  tree): a tree passes a class's constraint when some provider of the tree
+  does. The statements are built from the blocks of sql.py; their number
+  per group is fixed (counts, the closest units, and for an empty answer
+  the amounts that would fit), never one per provider.
+* For the whole request, the candidate search itself (candidates.py): the
+  trees every group can use, then root_required, the resourceless groups
+  and same_subtree, group_policy=isolate and the amounts of several
+  groups on one provider (which only combinations can check), and the
+  limit. Sharing providers count there, not in the funnels.
+
+The funnels leave sharing providers out: a tree that lacks a class may
+still be served by a sharing provider, which the request half shows.
+"""
+import dataclasses
+import itertools
+import sys
+
+import sqlalchemy as sa
+
+from placement.db import api as db_api
+from placement.db import tables
+from placement.objects.search import candidates
+from placement.objects.search import sql
+from placement import request_group
+
+_rp = tables.resource_providers
+_inv = tables.inventories
+
+# How many of the closest units are reported.
+CLOSEST = 5
+
+
+@dataclasses.dataclass
+class _Step:
+    """One constraint of a group's funnel."""
+    body: dict            # how the constraint is reported
+    flag: object          # SQL 0/1 per unit: the unit meets it
+    class_index: int | None = None   # capacity/unit steps: which class
+    kind: str = ''
+
+
+def _flag(condition):
+    return sa.case((condition, 1), else_=0)
+
+
+def _pivot(classes):
+    """Subquery: per provider with inventory of one of ``classes`` (ids),
+    per class i of the list: has<i>, free<i> (capacity - used), min<i>,
+    max<i>, step<i>."""
+    usage = sql._usage(class_ids=classes)
+    free = sql._CAPACITY - sa.func.coalesce(usage.c.used, 0)
+    columns = [_inv.c.resource_provider_id.label('rp_id')]
+    for i, class_id in enumerate(classes):
+        mine = _inv.c.resource_class_id == class_id
+        columns += [
+            sa.func.max(sa.case((mine, 1), else_=0)).label('has%d' % i),
+            sa.func.max(sa.case((mine, free))).label('free%d' % i),
+            sa.func.max(sa.case((mine, _inv.c.min_unit))).label('min%d' % i),
+            sa.func.max(sa.case((mine, _inv.c.max_unit))).label('max%d' % i),
+            sa.func.max(sa.case((mine, _inv.c.step_size))).label(
+                'step%d' % i)]
+    return (sa.select(*columns)
+            .select_from(_inv.outerjoin(usage, sa.and_(
+                usage.c.resource_provider_id == _inv.c.resource_provider_id,
+                usage.c.resource_class_id == _inv.c.resource_class_id)))
+            .where(sql._in(_inv.c.resource_class_id, classes))
+            .group_by(_inv.c.resource_provider_id).subquery('pivot'))
+
+
+class _Funnel:
+    """The SQL funnel of one resolved group (candidates._Group)."""
+
+    def __init__(self, group, names, class_names, trait_names):
+        self.group = group
+        self.trees = not group.single
+        self.unit = 'trees' if self.trees else 'providers'
+        self.classes = sorted(group.resources, key=class_names.get)
+        self.class_names = class_names
+        self.names = names          # the request group's own names
+        self.trait_names = trait_names
+        self._build()
+
+    # -- per provider ------------------------------------------------------
+
+    def _provider_conditions(self, pivot):
+        """Per class: (has, fits capacity, fits units); SQL over one
+        provider row joined to the pivot."""
+        per_class = []
+        for i, class_id in enumerate(self.classes):
+            amount = self.group.resources[class_id]
+            has = sa.func.coalesce(pivot.c['has%d' % i], 0) == 1
+            cap = pivot.c['free%d' % i] >= amount
+            unit = sa.and_(pivot.c['min%d' % i] <= amount,
+                           pivot.c['max%d' % i] >= amount,
+                           sa.literal(amount) % pivot.c['step%d' % i] == 0)
+            per_class.append((has, cap, unit))
+        return per_class
+
+    def _build(self):
+        group = self.group
+        pivot = _pivot(self.classes) if self.classes else None
+        rp_id = _rp.c.id
+        source = _rp
+        if pivot is not None:
+            source = _rp.outerjoin(pivot, pivot.c.rp_id == rp_id)
+        per_class = (self._provider_conditions(pivot)
+                     if pivot is not None else [])
+        traits = group.traits
+        in_aggs = sql._providers_in if group.single else sql._self_or_root_in
+        no_forbidden_traits = (
+            rp_id.not_in(sql._providers_with(traits.forbidden))
+            if traits.forbidden else sa.true())
+        no_forbidden_aggs = (
+            rp_id.not_in(in_aggs(group.forbidden_aggs))
+            if group.forbidden_aggs else sa.true())
+        # (step body, per provider condition, how a tree combines it)
+        # where a tree either needs one provider meeting the condition
+        # ('any') or, for each class, one provider serving the class that
+        # meets it ('serving').
+        plan = []
+        for i, class_id in enumerate(self.classes):
+            plan.append(({'constraint': 'resource_class',
+                          'resource_class': self.class_names[class_id]},
+                         per_class[i][0], ('class', i, 1), 'present'))
+        for i, class_id in enumerate(self.classes):
+            plan.append(({'constraint': 'capacity',
+                          'resource_class': self.class_names[class_id],
+                          'requested': group.resources[class_id]},
+                         per_class[i][1], ('class', i, 2), 'capacity'))
+        for i, class_id in enumerate(self.classes):
+            plan.append(({'constraint': 'min_unit/max_unit/step_size',
+                          'resource_class': self.class_names[class_id],
+                          'requested': group.resources[class_id]},
+                         per_class[i][2], ('class', i, 3), 'units'))
+        for trait_id in sorted(traits.required,
+                               key=self.trait_names.get):
+            plan.append(({'constraint': 'required_trait',
+                          'trait': self.trait_names[trait_id]},
+                         rp_id.in_(sql._providers_with([trait_id])),
+                         ('any',), 'trait'))
+        if traits.forbidden:
+            plan.append(({'constraint': 'forbidden_traits',
+                          'traits': sorted(self.trait_names[t]
+                                           for t in traits.forbidden)},
+                         no_forbidden_traits, ('serving',), 'trait'))
+        for trait_ids in traits.any_of:
+            plan.append(({'constraint': 'any_of_traits',
+                          'traits': sorted(self.trait_names[t]
+                                           for t in trait_ids)},
+                         rp_id.in_(sql._providers_with(trait_ids)),
+                         ('any',), 'trait'))
+        for uuids, agg_ids in zip(self.names.aggregates.member_of,
+                                  group.member_of):
+            plan.append(({'constraint': 'member_of',
+                          'aggregates': sorted(uuids)},
+                         rp_id.in_(in_aggs(agg_ids)) if agg_ids
+                         else sa.false(), ('any',), 'aggregate'))
+        if self.names.aggregates.forbidden:
+            plan.append(({'constraint': 'forbidden_aggregates',
+                          'aggregates': sorted(
+                              self.names.aggregates.forbidden)},
+                         no_forbidden_aggs, ('serving',), 'aggregate'))
+        if self.names.in_tree is not None:
+            root = group.tree_root if group.tree_root is not None else -1
+            plan.append(({'constraint': 'in_tree',
+                          'resource_provider': self.names.in_tree},
+                         _rp.c.root_provider_id == root, ('any',),
+                         'tree'))
+        self.plan = plan
+        if self.trees:
+            self.units = self._tree_units(source, plan, per_class, pivot)
+        else:
+            columns = [_rp.c.id.label('id'), _rp.c.uuid.label('uuid'),
+                       _rp.c.name.label('name')]
+            columns += [_flag(cond).label('f%d' % k)
+                        for k, (_b, cond, _c, _k) in enumerate(plan)]
+            columns += self._detail_columns(pivot)
+            self.units = sa.select(*columns).select_from(source)
+
+    def _detail_columns(self, pivot):
+        return [pivot.c['free%d' % i].label('free%d' % i)
+                for i in range(len(self.classes))] if pivot is not None else []
+
+    def _tree_units(self, source, plan, per_class, pivot):
+        """One row per tree: f<k> is 1 when the tree meets constraint k,
+        with the most free of each class on one provider of the tree."""
+        # A provider serves class i at level L when it meets the class's
+        # first L conditions (has, capacity, units) and every 'serving'
+        # condition before the current step.
+        serving_before = []
+        provider_columns = [_rp.c.root_provider_id.label('root_id')]
+        tree_flags = []
+        for k, (_body, cond, how, _kind) in enumerate(plan):
+            if how[0] == 'class':
+                _tag, i, level = how
+                conds = list(per_class[i][:level])
+                provider_columns.append(
+                    _flag(sa.and_(*conds)).label('p%d' % k))
+                tree_flags.append(('one', ['p%d' % k]))
+            elif how[0] == 'any':
+                provider_columns.append(_flag(cond).label('p%d' % k))
+                tree_flags.append(('one', ['p%d' % k]))
+            else:
+                serving_before.append(cond)
+                names = []
+                for i in range(len(self.classes)):
+                    name = 'p%d_%d' % (k, i)
+                    provider_columns.append(_flag(sa.and_(
+                        *per_class[i], *serving_before)).label(name))
+                    names.append(name)
+                if not names:  # a group without resources
+                    provider_columns.append(_flag(sa.and_(
+                        *serving_before)).label('p%d' % k))
+                    names = ['p%d' % k]
+                tree_flags.append(('all', names))
+        for i in range(len(self.classes)):
+            provider_columns.append(sa.case(
+                (per_class[i][0], pivot.c['free%d' % i])).label(
+                    'free%d' % i))
+        providers = sa.select(*provider_columns).select_from(
+            source).subquery('tree_providers')
+        tree = _rp.alias('tree_root')
+        columns = [providers.c.root_id.label('id')]
+        for k, (how, names) in enumerate(tree_flags):
+            maxes = [sa.func.max(providers.c[n]) for n in names]
+            if len(maxes) == 1:
+                columns.append(maxes[0].label('f%d' % k))
+            else:
+                columns.append(_flag(sa.and_(*[m == 1 for m in maxes]))
+                               .label('f%d' % k))
+        for i in range(len(self.classes)):
+            columns.append(sa.func.max(providers.c['free%d' % i]).label(
+                'free%d' % i))
+        per_tree = sa.select(*columns).group_by(providers.c.root_id
+                                                ).subquery('per_tree')
+        return (sa.select(per_tree, tree.c.uuid.label('uuid'),
+                          tree.c.name.label('name'))
+                .select_from(per_tree.outerjoin(
+                    tree, tree.c.id == per_tree.c.id)))
+
+    # -- the statement ---------------------------------------------------
+
+    def _failed(self, units):
+        """SQL: the index of the first constraint a unit fails, or the
+        number of constraints when it meets them all."""
+        if not self.plan:
+            return sa.literal(0)
+        return sa.case(*[(units.c['f%d' % k] == 0, k)
+                         for k in range(len(self.plan))],
+                       else_=len(self.plan))
+
+    def _fallbacks(self, i):
+        """Smaller amounts of class i to count the units that would take
+        them: halves of the request, down to a 128th."""
+        requested = self.group.resources[self.classes[i]]
+        return sorted({requested // 2 ** n for n in range(1, 8)
+                       if requested // 2 ** n > 0}, reverse=True)
+
+    def run(self, conn):
+        """Count the units per constraint, find the closest ones and the
+        smaller amounts that fit, in one statement over the units (one
+        pass over the providers): UNION ALL of the counts per first
+        failed constraint and of the closest units."""
+        units = self.units.cte('units')
+        failed = self._failed(units)
+        n_classes = len(self.classes)
+        free = [units.c['free%d' % i] for i in range(n_classes)]
+        fallbacks = [self._fallbacks(i) for i in range(n_classes)]
+        no_text = sa.cast(sa.null(), sa.String(255))
+        no_int = sa.cast(sa.null(), sa.Integer)
+        counts = sa.select(
+            sa.literal(0, sa.Integer).label('part'),
+            failed.label('failed'), sa.func.count().label('n'),
+            no_text.label('uuid'), no_text.label('name'),
+            *[sa.func.max(f) for f in free],
+            *[sa.func.sum(sa.case((free[i] >= amount, 1), else_=0))
+              for i in range(n_classes) for amount in fallbacks[i]]
+        ).select_from(units).group_by(failed)
+        shortfall = sa.literal(0)
+        capacity_steps = [(k, how[1]) for k, (_b, _c, how, kind)
+                          in enumerate(self.plan) if kind == 'capacity']
+        if capacity_steps:
+            shortfall = sa.case(*[
+                (failed == k, self.group.resources[self.classes[i]] -
+                 sa.func.coalesce(free[i], 0))
+                for k, i in capacity_steps], else_=0)
+        closest = (
+            sa.select(sa.literal(1, sa.Integer).label('part'),
+                      failed.label('failed'), no_int.label('n'),
+                      units.c.uuid, units.c.name, *free,
+                      *[no_int for i in range(n_classes)
+                        for _a in fallbacks[i]])
+            .where(failed < len(self.plan))
+            .order_by(failed.desc(), shortfall, units.c.uuid)
+            .limit(CLOSEST).subquery('closest'))
+        rows = conn.execute(sa.union_all(
+            counts, sa.select(closest))).all()
+        self._count([r for r in rows if r[0] == 0], fallbacks)
+        self.closest = self._closest([r for r in rows if r[0] == 1])
+
+    def _count(self, rows, fallbacks):
+        n_classes = len(self.classes)
+        by_step = {row[1]: row for row in rows}
+        self.total = sum(row[2] for row in rows)
+        kept = self.total
+        self.steps = []
+        self.suggestion = None
+        for k, (body, _cond, how, kind) in enumerate(self.plan):
+            row = by_step.get(k)
+            eliminated = row[2] if row else 0
+            kept -= eliminated
+            entry = dict(body, kept=kept, eliminated=eliminated)
+            if kind == 'capacity' and eliminated:
+                i = how[1]
+                most_free = max(int(row[5 + i] or 0), 0)
+                entry['shortfall'] = body['requested'] - most_free
+            self.steps.append(entry)
+            if kept == 0 and eliminated and self.suggestion is None:
+                # The step that emptied the group: what change to it
+                # would keep some units.
+                if kind == 'capacity':
+                    i = how[1]
+                    offset = 5 + n_classes + sum(
+                        len(f) for f in fallbacks[:i])
+                    fits = [int(v or 0) for v in
+                            row[offset:offset + len(fallbacks[i])]]
+                    self.suggestion = self._capacity_suggestion(
+                        i, fallbacks[i], fits, max(int(row[5 + i] or 0), 0))
+                else:
+                    self.suggestion = '%s: without %s, %d %s would pass it' % (
+                        self._group_label(), _describe(body), eliminated,
+                        self._units(eliminated))
+        self.left = kept
+
+    def _closest(self, rows):
+        """The units that met the most constraints without meeting all,
+        with the constraint each failed and by how much."""
+        found = []
+        for row in rows:
+            step, uuid, name = row[1], row[3], row[4]
+            body, _c, how, kind = self.plan[step]
+            excluded = dict(body)
+            if kind == 'capacity':
+                i = how[1]
+                free = max(int(row[5 + i] or 0), 0)
+                excluded.update(free=free,
+                                short_by=body['requested'] - free)
+            found.append({'resource_provider': uuid, 'name': name,
+                          'unit': self.unit[:-1], 'group': self.group.suffix,
+                          'met': step, 'excluded_by': excluded})
+        return found
+
+    def _capacity_suggestion(self, i, amounts, fits, most):
+        label = self._group_label()
+        requested = self.group.resources[self.classes[i]]
+        name = self.class_names[self.classes[i]]
+        for amount, count in zip(amounts, fits):
+            if count:
+                return '%s: %s:%d fits %d %s, %d fits none' % (
+                    label, name, amount, count, self._units(count),
+                    requested)
+        if most > 0:
+            return '%s: %s:%d fits 1 %s at most, %d fits none' % (
+                label, name, most, self.unit[:-1], requested)
+        return '%s: no %s has any %s free' % (label, self.unit[:-1], name)
+
+    def _units(self, n):
+        return self.unit if n != 1 else self.unit[:-1]
+
+    def _group_label(self):
+        suffix = self.group.suffix
+        return 'group %s' % suffix if suffix else 'unsuffixed group'
+
+
+def _describe(body):
+    kind = body['constraint']
+    if kind == 'required_trait':
+        return 'required trait %s' % body['trait']
+    if kind in ('forbidden_traits', 'any_of_traits'):
+        return '%s %s' % (kind.replace('_', ' '), ','.join(body['traits']))
+    if kind in ('member_of', 'forbidden_aggregates'):
+        return '%s %s' % (kind, ','.join(body['aggregates']))
+    if kind == 'in_tree':
+        return 'in_tree %s' % body['resource_provider']
+    if kind == 'resource_class':
+        return 'resource class %s' % body['resource_class']
+    return '%s of %s:%s' % (kind, body['resource_class'], body['requested'])
+
+
+def _sharing_can_help(search, funnels):
+    """Whether a sharing provider can serve, alone, a class of the
+    unsuffixed group whose funnel kept no tree (the funnels count trees
+    without what sharing providers add to them)."""
+    for funnel in funnels:
+        if funnel.left or funnel.group.single:
+            continue
+        for class_id, amount in funnel.group.resources.items():
+            for rp_id in search.sharing_by_class.get(class_id, ()):
+                if candidates._fits(search.inventory[rp_id, class_id],
+                                    amount):
+                    return True
+    return False
+
+
+def _request_steps(search, funnels, bound):
+    """The request-level funnel, run by the candidate search itself: trees
+    counted at each constraint that only combinations can check, and the
+    candidates returned. A bounded search reads trees in the same growing
+    chunks as the candidate query and stops where it would."""
+    query = search.query
+    search.load_common(whole=False)
+    search.plan()
+    steps = []
+    totals = {'trees': 0, 'root_required': 0, 'same_subtree': 0,
+              'group_policy': 0, 'combined': 0}
+    count = 0
+    examined = 0
+    empty_group = any(not f.left for f in funnels)
+    if not empty_group or _sharing_can_help(search, funnels):
+        first_chunk = None
+        if bound:
+            first_chunk = min(max(candidates._FIRST_CHUNK, 2 * bound),
+                              candidates._MAX_CHUNK)
+        root_traits = search.root_traits
+        for roots in search.chunks(first_chunk):
+            search.load_trees(roots)
+            search.root_traits = request_group.TraitFilter()
+            try:
+                per_group, anchors = search.options(roots)
+            finally:
+                search.root_traits = root_traits
+            examined += len(roots) if roots is not None else 0
+            count = _combine(search, per_group, anchors, bound, count,
+                             totals)
+            if bound is not None and count >= bound:
+                break
+    else:
+        examined = None
+    steps.append({'constraint': 'every_group_in_one_tree',
+                  'groups': [g.suffix for g in search.groups],
+                  'kept': totals['trees']})
+    kept = totals['trees']
+    if search.root_traits:
+        kept -= totals['root_required']
+        steps.append({'constraint': 'root_required', 'kept': kept,
+                      'eliminated': totals['root_required']})
+    if query.same_subtrees:
+        kept -= totals['same_subtree']
+        steps.append({'constraint': 'same_subtree',
+                      'groups': [sorted(s) for s in query.same_subtrees],
+                      'kept': kept, 'eliminated': totals['same_subtree']})
+    if search.isolate:
+        kept -= totals['group_policy']
+        steps.append({'constraint': 'group_policy', 'policy': 'isolate',
+                      'kept': kept, 'eliminated': totals['group_policy']})
+    steps.append({'constraint': 'amounts_combined',
+                  'kept': totals['combined'],
+                  'eliminated': kept - totals['combined']})
+    returned = count if bound is None else min(count, bound)
+    steps.append({'constraint': 'limit', 'limit': query.limit,
+                  'candidates': returned})
+    scope = {'sharing_providers': len(search.sharing)}
+    if examined is None:
+        scope['trees_examined'] = 0
+        scope['note'] = ('not searched: a request group keeps nothing '
+                         'and no sharing provider can make up for it')
+    elif bound is not None and count >= bound:
+        scope['trees_examined'] = examined
+        scope['note'] = ('the search stopped at the limit, like the '
+                         'candidate query: tree counts cover the trees '
+                         'examined')
+    return steps, returned, scope
+
+
+def _combine(search, per_group, anchors, bound, count, totals):
+    """Add the trees ``anchors`` (which every group can use) to the
+    request-level ``totals``; returns the candidates counted so far. A tree
+    that fails is tried again without isolate, then without same_subtree,
+    to name the check that ruled it out."""
+    totals['trees'] += len(anchors)
+    root_traits = search.root_traits
+    if root_traits:
+        traits_of = search.traits_of
+        kept = [a for a in anchors if root_traits.satisfied_by(
+            traits_of.get(a, set()))]
+        totals['root_required'] += len(anchors) - len(kept)
+        anchors = kept
+    # Resourceless groups narrow the trees like the candidate search does.
+    for group in search.groups:
+        if not group.resources:
+            options = search._resourceless_options(group, set(anchors))
+            per_group[group.suffix] = options
+            anchors = [a for a in anchors if a in options]
+    failed = []
+    for anchor in anchors:
+        stream = search.tree_candidates(anchor, per_group)
+        if next(stream, None) is None:
+            failed.append(anchor)
+            continue
+        totals['combined'] += 1
+        count += 1
+        if bound is None or count < bound:
+            for _candidate in itertools.islice(
+                    stream, None if bound is None else bound - count):
+                count += 1
+        if bound is not None and count >= bound:
+            break
+    isolate, checks_at = search.isolate, search.checks_at
+    try:
+        if isolate and failed:
+            search.isolate = False
+            rest = []
+            for anchor in failed:
+                if next(search.tree_candidates(anchor, per_group), None):
+                    totals['group_policy'] += 1
+                else:
+                    rest.append(anchor)
+            failed = rest
+        if checks_at and failed:
+            search.checks_at = {}
+            for anchor in failed:
+                if next(search.tree_candidates(anchor, per_group), None):
+                    totals['same_subtree'] += 1
+    finally:
+        search.isolate, search.checks_at = isolate, checks_at
+    return count
+
+
+@db_api.reader
+def explain(ctx, conn, query):
+    """The explanation of ``query`` (a request_group.CandidateQuery), as
+    the JSON body of GET /allocation_candidates/explain."""
+    conf = ctx.config.placement
+    search = candidates._Search(conn, query)
+    possible = search.resolve()
+    trait_names = {}
+    names = set(query.root_traits.names())
+    for group in query.groups:
+        names |= group.traits.names()
+    if names:
+        trait_names = {tid: name for name, tid in
+                       sql.trait_ids(conn, names).items()}
+    body = {'candidates': 0, 'groups': [], 'request': [], 'closest': [],
+            'suggestions': []}
+    funnels = []
+    for resolved, named in zip(search.groups, query.groups):
+        funnel = _Funnel(resolved, named, search.class_names, trait_names)
+        funnel.run(conn)
+        funnels.append(funnel)
+        body['groups'].append({'suffix': resolved.suffix,
+                               'counts': funnel.unit,
+                               'total': funnel.total,
+                               'constraints': funnel.steps,
+                               'left': funnel.left})
+    bound = query.limit
+    if conf.max_allocation_candidates > 0:
+        bound = min(bound or conf.max_allocation_candidates,
+                    conf.max_allocation_candidates)
+    if bound:
+        bound = min(bound, sys.maxsize)
+    if possible:
+        steps, returned, scope = _request_steps(search, funnels, bound)
+        body['request'] = steps
+        body['candidates'] = returned
+        body['search'] = scope
+    closest = [c for funnel in funnels for c in funnel.closest]
+    closest.sort(key=lambda c: (-c['met'],
+                                c['excluded_by'].get('short_by', 0)))
+    body['closest'] = closest[:CLOSEST]
+    if not body['candidates']:
+        body['suggestions'] = [f.suggestion for f in funnels
+                               if f.suggestion]
+        if not body['suggestions'] and body['request']:
+            body['suggestions'] = _request_suggestions(body['request'])
+    return body
+
+
+def _request_suggestions(steps):
+    previous = None
+    for step in steps:
+        if step.get('kept') == 0 and previous:
+            if step['constraint'] == 'every_group_in_one_tree':
+                return ['no tree can serve every group at once: each group '
+                        'has providers, but never in the same tree']
+            return ['without %s, %d trees would pass it' % (
+                step['constraint'], previous)]
+        previous = step.get('kept')
+    return []
