@@ -2,9 +2,10 @@
 
 Outermost first::
 
-    RequestId -> CORS (when [cors] allowed_origin is set) -> FaultWrapper
-      -> auth (keystone | noauth2) -> ContextMiddleware
-      -> MicroversionMiddleware -> Router -> placement.handlers.*
+    PathDecoder -> RequestId -> CORS (when [cors] allowed_origin is set)
+      -> FaultWrapper -> auth (keystone | noauth2) -> ContextMiddleware
+      -> MicroversionMiddleware -> BodyGuard -> Router
+      -> placement.handlers.*
 """
 import logging
 
@@ -16,6 +17,7 @@ from placement.db import migration
 from placement.middleware import auth
 from placement.middleware import context as context_mw
 from placement.middleware import fault
+from placement.middleware import request_guard
 from placement import conf as placement_conf
 from placement import microversion
 from placement import policy
@@ -38,6 +40,7 @@ def _cors(application, conf):
 def build_app(conf, db):
     enforcer = policy.make_enforcer(conf)
     application = router.Router()
+    application = request_guard.BodyGuard(application, conf)
     application = microversion.MicroversionMiddleware(application)
     application = context_mw.ContextMiddleware(application, db, conf,
                                                enforcer)
@@ -48,6 +51,7 @@ def build_app(conf, db):
     application = fault.FaultWrapper(application)
     application = _cors(application, conf)
     application = PlacementRequestId(application)
+    application = request_guard.PathDecoder(application)
     return application
 
 

@@ -14,6 +14,7 @@ import os
 
 from gunicorn.app import base as gunicorn_base
 
+from placement import gunicorn_errors
 from placement.wsgi import app as wsgi_app
 
 
@@ -68,6 +69,7 @@ def main(argv=None):
         'control_socket_disable': True,
         'proc_name': 'placement-api',
     }
+    gunicorn_errors.install()
     PlacementServer(options, oslo_argv).run()
 
 

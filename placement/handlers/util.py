@@ -60,12 +60,41 @@ def extract_json(req, schema):
             webob.exc.HTTPUnsupportedMediaType,
             'The media type %(bad)s is not supported, use %(good)s',
             bad=req.content_type or None, good=JSON)
+    max_depth = context(req).config.api.max_json_depth
     try:
         data = json.loads(req.body)
     except ValueError as exc:
         raise errors.bad_request('Malformed JSON: %(error)s', error=exc)
+    except RecursionError:
+        # Nested deeper than the interpreter's stack: certainly too deep.
+        data = None
+        depth = max_depth + 1
+    else:
+        depth = nesting_depth(data)
+    if depth > max_depth:
+        raise errors.bad_request(
+            'Malformed JSON: arrays and objects are nested more than '
+            '%(max)d levels deep.', max=max_depth)
     validate(data, schema)
     return data
+
+
+def nesting_depth(data):
+    """How deeply arrays and objects nest in ``data`` (a scalar is 0).
+    Iterative, so that no depth can overflow the stack."""
+    deepest = 0
+    pending = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def validate_query(req, schema):

@@ -55,8 +55,9 @@ class FaultWrapper:
                             req.method, req.path, exc)
                 return errors.conflict(LOST_RACE,
                                        code=errors.CONCURRENT_UPDATE)
-            LOG.exception('Unexpected error handling %s %s',
-                          req.method, req.path)
+            # The raw path: whatever broke may be unable to read it.
+            LOG.exception('Unexpected error handling %s %r',
+                          req.method, req.environ.get('PATH_INFO'))
             return errors.http_error(
                 webob.exc.HTTPInternalServerError,
                 'An unexpected error occurred; the request id identifies '

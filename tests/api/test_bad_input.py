@@ -1,0 +1,171 @@
+"""Bad input at the edge of the API: bodies nested too deeply, too large,
+or shorter than announced, and paths whose bytes are not UTF-8. Each is a
+4xx with the JSON error body, and a rejected write changes nothing."""
+import io
+import json
+
+import pytest
+import webob
+
+from placement import deploy
+from tests.conftest import Client
+from tests.conftest import make_conf
+
+RP = '/resource_providers'
+UUID = 'a2a7a3c6-6b8b-4f86-8d53-1a0a3f6b9b5e'
+
+
+def _error(resp, status):
+    assert resp.status == status, resp
+    assert resp.headers['content-type'] == 'application/json'
+    (error,) = resp.json['errors']
+    assert error['status'] == status
+    assert error['request_id'].startswith('req-')
+    assert error['code'] == 'placement.undefined_code'
+    return error['detail']
+
+
+def _raw(app, method, path, body, content_length=None, chunked=False,
+         version='latest'):
+    """A request whose body stream and Content-Length may disagree, as a
+    WSGI server hands them over."""
+    req = webob.Request.blank(path, method=method, headers={
+        'x-auth-token': 'admin', 'accept': 'application/json',
+        'openstack-api-version': 'placement %s' % version,
+        'content-type': 'application/json'})
+    req.environ['wsgi.input'] = io.BytesIO(body)
+    if chunked:
+        req.environ.pop('CONTENT_LENGTH', None)
+        req.environ['wsgi.input_terminated'] = True
+        req.environ['HTTP_TRANSFER_ENCODING'] = 'chunked'
+    else:
+        req.environ['CONTENT_LENGTH'] = str(
+            len(body) if content_length is None else content_length)
+    resp = req.get_response(app)
+    return _Resp(resp)
+
+
+class _Resp:
+    def __init__(self, resp):
+        self.status = resp.status_int
+        self.headers = resp.headers
+        self.json = json.loads(resp.body) if resp.body else None
+
+    def __repr__(self):
+        return '<%s %r>' % (self.status, self.json)
+
+
+@pytest.fixture(scope='module')
+def small_app(database, db):
+    """The application with small limits: 200 bytes, depth 4."""
+    conf = make_conf(database.url, {('api', 'max_request_body_size'): 200,
+                                    ('api', 'max_json_depth'): 4})
+    return deploy.build_app(conf, db)
+
+
+def _providers(client):
+    return client.get(RP).json['resource_providers']
+
+
+@pytest.mark.parametrize('opening, closing', [
+    ('[', ']'), ('{"a":', '}')])
+@pytest.mark.parametrize('levels', [40, 5000, 100000])
+def test_deep_nesting_is_400(client, opening, closing, levels):
+    body = '{"name": %s1%s}' % (opening * levels, closing * levels)
+    resp = client.post(RP, body=body.encode(),
+                       content_type='application/json')
+    assert 'nested more than 32 levels deep' in _error(resp, 400)
+    assert _providers(client) == []
+
+
+def test_deep_nesting_in_every_json_body(client):
+    rp = client.post(RP, json={'name': 'deep'}).json
+    deep = json.loads('[' * 50 + ']' * 50)
+    for method, path, body in [
+            ('PUT', RP + '/' + rp['uuid'], {'name': deep}),
+            ('PUT', RP + '/%s/traits' % rp['uuid'],
+             {'traits': deep, 'resource_provider_generation': 0}),
+            ('PUT', RP + '/%s/aggregates' % rp['uuid'], deep),
+            ('PUT', RP + '/%s/inventories' % rp['uuid'],
+             {'inventories': {'VCPU': {'total': deep}},
+              'resource_provider_generation': 0}),
+            ('PUT', '/allocations/' + UUID, {'allocations': deep}),
+            ('POST', '/allocations', {UUID: deep}),
+            ('POST', '/reshaper', {'inventories': deep,
+                                   'allocations': {}}),
+            ('POST', '/resource_classes', {'name': deep})]:
+        resp = client.request(method, path, json_body=body,
+                              headers={'x-roles': 'admin,service'})
+        assert 'nested more than' in _error(resp, 400), (method, path)
+    assert client.get(RP + '/' + rp['uuid']).json['generation'] == 0
+
+
+def test_depth_limit_is_configurable(small_app):
+    client = Client(small_app)
+    # Depth 4 is accepted (and fails validation), depth 5 is not.
+    at_limit = client.post(RP, json={'name': [[[1]]]})
+    assert 'JSON does not validate' in _error(at_limit, 400)
+    over = client.post(RP, json={'name': [[[[1]]]]})
+    assert 'nested more than 4 levels deep' in _error(over, 400)
+
+
+def test_body_larger_than_limit_is_413(small_app):
+    client = Client(small_app)
+    resp = client.post(RP, json={'name': 'x' * 300})
+    detail = _error(resp, 413)
+    assert 'is 312 bytes; at most 200 bytes are accepted' in detail
+    assert client.post(RP, json={'name': 'x' * 100}).status == 200
+
+
+def test_chunked_body_larger_than_limit_is_413(small_app):
+    body = json.dumps({'name': 'x' * 300}).encode()
+    resp = _raw(small_app, 'POST', RP, body, chunked=True)
+    assert 'larger than 200 bytes' in _error(resp, 413)
+    small = json.dumps({'name': 'chunked'}).encode()
+    resp = _raw(small_app, 'POST', RP, small, chunked=True)
+    assert resp.status == 200 and resp.json['name'] == 'chunked'
+
+
+def test_body_shorter_than_content_length_is_400(client):
+    body = json.dumps({'name': 'short'}).encode()
+    resp = _raw(client.app, 'POST', RP, body, content_length=len(body) + 17)
+    detail = _error(resp, 400)
+    assert 'ended after %d of the %d bytes' % (len(body), len(body) + 17) \
+        in detail
+    assert _providers(client) == []
+
+
+def test_exact_content_length_is_read(client):
+    body = json.dumps({'name': 'exact'}).encode()
+    resp = _raw(client.app, 'POST', RP, body + b'garbage', len(body))
+    assert resp.status == 200 and resp.json['name'] == 'exact'
+
+
+def test_content_length_that_is_not_a_number_is_400(client):
+    resp = _raw(client.app, 'POST', RP, b'{}', content_length='12abc')
+    assert 'not a byte count: 12abc' in _error(resp, 400)
+
+
+@pytest.mark.parametrize('encoded, shown', [
+    ('%FF%FE', '\u00ff\u00fe'), ('%C0%AF', '\u00c0\u00af'),
+    ('%ED%A0%80', '\u00ed\u00a0\u0080')])
+def test_path_bytes_that_are_not_utf8_name_nothing(client, encoded, shown):
+    """As in OpenStack Placement, such a path is read one character per
+    byte: it names nothing (404), or a name the pattern refuses (400)."""
+    for path, status, text in [
+            (RP + '/' + encoded, 404, 'No resource provider with uuid ' +
+             shown),
+            (RP + '/%s/inventories' % encoded, 404, shown),
+            ('/traits/' + encoded, 404, 'No such trait(s): ' + shown),
+            ('/resource_classes/' + encoded, 404,
+             'No such resource class ' + shown),
+            ('/' + encoded, 404, '')]:
+        assert text in _error(client.get(path), status), path
+    assert 'The trait is invalid' in _error(
+        client.put('/traits/' + encoded), 400)
+    assert _error(client.delete(RP + '/' + encoded), 404)
+
+
+def test_utf8_path_is_unchanged(client):
+    resp = client.get('/traits/CUSTOM_%C3%A9')
+    assert 'No such trait(s): CUSTOM_\u00e9.' in _error(resp, 404)
