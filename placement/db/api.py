@@ -100,6 +100,12 @@ def _tune_engine(engine):
             with dbapi_conn.cursor() as cur:
                 cur.execute('SET SESSION TRANSACTION ISOLATION LEVEL '
                             'READ COMMITTED')
+                # The tables are utf8mb4. A URL with ?charset=utf8 (as
+                # OpenStack guides write it) would make the server read
+                # parameters as 3-byte utf8, and a character outside the
+                # BMP in a name a collation error (500). The driver
+                # encodes full UTF-8 either way.
+                cur.execute('SET NAMES utf8mb4')
     elif dialect == 'sqlite':
         @sa.event.listens_for(engine, 'connect')
         def _sqlite_pragmas(dbapi_conn, record):

@@ -67,26 +67,36 @@ def extract_json(req, schema):
         raise errors.bad_request('Malformed JSON: %(error)s', error=exc)
     except RecursionError:
         # Nested deeper than the interpreter's stack: certainly too deep.
-        data = None
-        depth = max_depth + 1
+        data, depth, text_ok = None, max_depth + 1, True
     else:
-        depth = nesting_depth(data)
+        depth, text_ok = inspect_json(data)
     if depth > max_depth:
         raise errors.bad_request(
             'Malformed JSON: arrays and objects are nested more than '
             '%(max)d levels deep.', max=max_depth)
+    if not text_ok:
+        # "\ud800" decodes to a lone surrogate, which no database
+        # encoding can store.
+        raise errors.bad_request(
+            'Malformed JSON: a string contains a lone UTF-16 surrogate '
+            '(\\ud800-\\udfff), which is not a Unicode character.')
     validate(data, schema)
     return data
 
 
-def nesting_depth(data):
-    """How deeply arrays and objects nest in ``data`` (a scalar is 0).
-    Iterative, so that no depth can overflow the stack."""
+def inspect_json(data):
+    """(nesting depth, whether every string is Unicode text) of decoded
+    JSON. Iterative, so that no depth can overflow the stack."""
     deepest = 0
+    text_ok = True
     pending = [(data, 1)]
     while pending:
         value, depth = pending.pop()
+        if isinstance(value, str):
+            text_ok = text_ok and _is_text(value)
+            continue
         if isinstance(value, dict):
+            text_ok = text_ok and all(_is_text(key) for key in value)
             children = value.values()
         elif isinstance(value, list):
             children = value
@@ -94,7 +104,15 @@ def nesting_depth(data):
             continue
         deepest = max(deepest, depth)
         pending.extend((child, depth + 1) for child in children)
-    return deepest
+    return deepest, text_ok
+
+
+def _is_text(value):
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def validate_query(req, schema):

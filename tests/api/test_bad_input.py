@@ -169,3 +169,16 @@ def test_path_bytes_that_are_not_utf8_name_nothing(client, encoded, shown):
 def test_utf8_path_is_unchanged(client):
     resp = client.get('/traits/CUSTOM_%C3%A9')
     assert 'No such trait(s): CUSTOM_\u00e9.' in _error(resp, 404)
+
+
+@pytest.mark.parametrize('text', ['\\ud800', 'a\\udfffb'])
+def test_lone_surrogate_in_a_string_is_400(client, text):
+    for body in ('{"name": "%s"}' % text, '{"name": "x", "%s": 1}' % text):
+        resp = client.post(RP, body=body.encode(),
+                           content_type='application/json')
+        assert 'lone UTF-16 surrogate' in _error(resp, 400)
+    assert _providers(client) == []
+    # A surrogate pair is one character, and fine.
+    resp = client.post(RP, body=b'{"name": "\\ud83d\\ude00"}',
+                       content_type='application/json')
+    assert resp.status == 200 and resp.json['name'] == '\U0001f600'
