@@ -182,3 +182,18 @@ def test_lone_surrogate_in_a_string_is_400(client, text):
     resp = client.post(RP, body=b'{"name": "\\ud83d\\ude00"}',
                        content_type='application/json')
     assert resp.status == 200 and resp.json['name'] == '\U0001f600'
+
+
+@pytest.mark.parametrize('amount', [2 ** 31, 2 ** 63, 10 ** 20])
+def test_amount_no_integer_column_can_hold_matches_nothing(client, amount):
+    rp = client.post(RP, json={'name': 'big'}).json
+    client.put(RP + '/%s/inventories' % rp['uuid'], json={
+        'resource_provider_generation': 0,
+        'inventories': {'VCPU': {'total': 8}}})
+    for path in (RP, '/allocation_candidates'):
+        resp = client.get(path + '?resources=VCPU:%d' % amount)
+        assert resp.status == 200, resp
+        assert resp.json.get('resource_providers', []) == []
+        assert resp.json.get('allocation_requests', []) == []
+    assert len(client.get(RP + '?resources=VCPU:8').json[
+        'resource_providers']) == 1
