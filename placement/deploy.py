@@ -61,7 +61,7 @@ def prepare_database(conf, db):
     if (conf.placement_database.sync_on_startup or
             placement_conf.uses_embedded_database(conf)):
         try:
-            migration.upgrade(db.engine)
+            migration.upgrade(db.engine, conf=conf)
         except Exception as exc:
             if not db_api.is_db_unavailable(exc):
                 raise

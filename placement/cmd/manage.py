@@ -1,21 +1,40 @@
 """placement-manage: database administration.
 
-    placement-manage [--config-file F] db sync      migrate to the latest
-                                                    schema, load standard
-                                                    classes and traits
-    placement-manage [--config-file F] db version   print the schema version
+    placement-manage [--config-file F] [--config-dir D] <category> <action>
+    placement-manage --version
 
-Both wait for an unreachable database as [placement_database] max_retries
-and retry_interval say, then give up with exit status 1.
+    db sync                       create the schema or migrate it to the
+                                  latest revision (taking over a database
+                                  of upstream Placement), load standard
+                                  resource classes and traits
+    db version                    print the schema revision (None if none)
+    db stamp REVISION             record REVISION (or head) as the schema's
+                                  revision without migrating
+    db online_data_migrations [--max-count N]
+                                  fix old records in batches (see
+                                  placement.db.data_migrations)
+
+Commands that need the database wait for it as [placement_database]
+max_retries and retry_interval say, then give up with exit status 1.
+
+Each category is one ``add_*_commands(subparsers)`` function listed in
+CATEGORIES; an action is a subparser whose ``func(conf, args)`` returns the
+exit status.
 """
 import argparse
+from importlib import metadata
 import sys
 import time
 
 from placement.cmd import audit as audit_cmd
 from placement.db import api as db_api
+from placement.db import data_migrations
 from placement.db import migration
+from placement.db import takeover
 from placement import conf as placement_conf
+
+# Batch size of online_data_migrations without --max-count.
+_BATCH = 50
 
 
 def _engine(conf):
@@ -39,9 +58,19 @@ def _engine(conf):
             time.sleep(opts.retry_interval)
 
 
+def _fail(message):
+    print('placement-manage: %s' % message, file=sys.stderr)
+    return 1
+
+
+# -- db ---------------------------------------------------------------------
+
 def _db_sync(conf, args):
     engine = _engine(conf)
-    migration.upgrade(engine)
+    try:
+        migration.upgrade(engine, conf=conf)
+    except takeover.TakeoverRefused as exc:
+        return _fail(exc)
     print('Database schema at %s' % migration.current_version(engine))
     return 0
 
@@ -51,21 +80,125 @@ def _db_version(conf, args):
     return 0
 
 
+def _db_stamp(conf, args):
+    if args.version != 'head' and not migration.known_revision(args.version):
+        return _fail('unknown revision %r (known: %s, or head)' % (
+            args.version, ', '.join(
+                r.revision for r in
+                migration.script_directory().walk_revisions())))
+    engine = _engine(conf)
+    migration.stamp(engine, args.version)
+    print('Database schema stamped at %s' % migration.current_version(engine))
+    return 0
+
+
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError('must be 1 or more')
+    return value
+
+
+def _run_online_migrations(engine, conf, limit):
+    """One pass of every migration; rows of (name, found, done)."""
+    results = []
+    for name, migrate in data_migrations.ONLINE_MIGRATIONS:
+        left = None if limit is None else limit - sum(r[2] for r in results)
+        if left is not None and left <= 0:
+            results.append((name, 0, 0))
+            continue
+        with engine.begin() as conn:
+            found, done = migrate(conn, left, conf)
+        results.append((name, found, done))
+    return results
+
+
+def _db_online_data_migrations(conf, args):
+    """Exit status as upstream's: 0 nothing (more) to do, 1 --max-count
+    stopped with some records fixed (run again)."""
+    engine = _engine(conf)
+    totals = {name: [0, 0] for name, _ in data_migrations.ONLINE_MIGRATIONS}
+    if args.max_count is None:
+        print('Running batches of %d until complete' % _BATCH)
+        while True:
+            results = _run_online_migrations(engine, conf, _BATCH)
+            for name, found, done in results:
+                totals[name][0] += found
+                totals[name][1] += done
+            if not any(done for _, _, done in results):
+                break
+    else:
+        for name, found, done in _run_online_migrations(
+                engine, conf, args.max_count):
+            totals[name] = [found, done]
+    _print_table(('Migration', 'Total Found', 'Completed'),
+                 [(name, found, done) for name, (found, done)
+                  in totals.items()])
+    if args.max_count is not None and any(
+            done for _, done in totals.values()):
+        return 1
+    return 0
+
+
+def _print_table(header, rows):
+    widths = [max(len(str(cell)) for cell in column)
+              for column in zip(header, *rows)]
+    rule = '+' + '+'.join('-' * (w + 2) for w in widths) + '+'
+    print(rule)
+    for row in (header,) + tuple(rows):
+        print('|' + '|'.join(' %s ' % str(cell).center(w)
+                             for cell, w in zip(row, widths)) + '|')
+        if row is header:
+            print(rule)
+    print(rule)
+
+
+def add_db_commands(commands):
+    db = commands.add_parser('db', help='Database schema and data commands.')
+    actions = db.add_subparsers(dest='action', required=True)
+    actions.add_parser(
+        'sync', help='Create the schema or upgrade it to the latest '
+        'revision.').set_defaults(func=_db_sync)
+    actions.add_parser(
+        'version', help='Print the current schema revision.'
+    ).set_defaults(func=_db_version)
+    stamp = actions.add_parser(
+        'stamp', help='Record the given revision as the schema\'s revision '
+        'without running any migration.')
+    stamp.add_argument('version', help='the revision to stamp, or head')
+    stamp.set_defaults(func=_db_stamp)
+    online = actions.add_parser(
+        'online_data_migrations', help='Run the online data migrations.')
+    online.add_argument('--max-count', type=_positive, metavar='<number>',
+                        help='Maximum number of records to fix.')
+    online.set_defaults(func=_db_online_data_migrations)
+
+
+def add_audit_commands(commands):
+    audit_cmd.add_parser(commands, _engine)
+
+
+CATEGORIES = (add_db_commands, add_audit_commands)
+
+
+def _version():
+    try:
+        return metadata.version('placement')
+    except metadata.PackageNotFoundError:
+        return 'unknown'
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog='placement-manage')
+    parser.add_argument('--version', action='version', version=_version())
     # oslo.config's own options, accepted before the command too.
     parser.add_argument('--config-file', action='append', default=[],
                         help='placement.conf to read (repeatable).')
     parser.add_argument('--config-dir', action='append', default=[],
                         help='Directory of *.conf files to read.')
     commands = parser.add_subparsers(dest='category', required=True)
-    db = commands.add_parser('db', help='Database schema commands.')
-    db_commands = db.add_subparsers(dest='action', required=True)
-    db_commands.add_parser('sync', help='Upgrade the schema to the latest '
-                           'version.').set_defaults(func=_db_sync)
-    db_commands.add_parser('version', help='Print the current schema '
-                           'version.').set_defaults(func=_db_version)
-    audit_cmd.add_parser(commands, _engine)
+    for add_commands in CATEGORIES:
+        add_commands(commands)
     return parser.parse_known_args(argv)
 
 

@@ -41,13 +41,20 @@ def default_config_files():
     return None
 
 
-def load(argv=None, conf=None, config_files=None):
-    """Return a ConfigOpts with every placement option, parsed from argv,
-    config files and the environment."""
-    conf = conf if conf is not None else cfg.ConfigOpts()
+def prepare(conf):
+    """Register every placement and logging option on ``conf``, with
+    placement's defaults, before it is parsed (by load(), or by a library
+    that parses it itself such as oslo.upgradecheck)."""
     register_opts(conf)
     logging.register_options(conf)
     opts.set_defaults(conf)
+    return conf
+
+
+def load(argv=None, conf=None, config_files=None):
+    """Return a ConfigOpts with every placement option, parsed from argv,
+    config files and the environment."""
+    conf = prepare(conf if conf is not None else cfg.ConfigOpts())
     if config_files is None:
         config_files = default_config_files()
     conf(argv if argv is not None else [], project='placement',

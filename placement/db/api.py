@@ -123,6 +123,7 @@ class Database:
     """The database of one placement application."""
 
     def __init__(self, conf):
+        self.conf = conf
         self.url = placement_conf.database_url(conf)
         db = conf.placement_database
         self._tcm = enginefacade.transaction_context()
@@ -167,7 +168,7 @@ class Database:
         with self._standard_lock:
             if not self._standard_synced:
                 if self.migrate_on_first_use:
-                    migration.upgrade(self.engine)
+                    migration.upgrade(self.engine, conf=self.conf)
                     self.migrate_on_first_use = False
                 else:
                     with self.engine.begin() as conn:

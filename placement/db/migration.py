@@ -5,6 +5,10 @@ sync_on_startup. Each takes a database-wide lock before migrating: the first
 one migrates, the others wait for it and then find nothing to do.
 PostgreSQL uses an advisory lock, MySQL/MariaDB GET_LOCK(), SQLite an
 exclusive lock on a file beside the database.
+
+A database that upstream Placement created is taken over first, under the
+same lock (placement.db.takeover), and every database this service
+migrates keeps the version row upstream expects.
 """
 import contextlib
 import fcntl
@@ -20,6 +24,7 @@ import sqlalchemy as sa
 
 import placement
 from placement.db import standard
+from placement.db import takeover
 
 LOG = logging.getLogger(__name__)
 
@@ -88,13 +93,30 @@ def _migration_lock(engine):
                 lock_conn.commit()
 
 
-def upgrade(engine, revision='head'):
-    """Migrate the schema to ``revision`` and sync standard classes and
-    traits, holding the migration lock."""
+def upgrade(engine, revision='head', conf=None):
+    """Migrate the schema to ``revision`` (taking over an upstream
+    database first) and sync standard classes and traits, holding the
+    migration lock. ``conf`` names the placeholder owner of consumers
+    created for old allocations (see placement.db.data_migrations).
+
+    :raises takeover.TakeoverRefused: an upstream database that cannot be
+        taken over as it is (nothing was changed).
+    """
     with _migration_lock(engine):
         before = current_version(engine)
         with engine.begin() as conn:
+            upstream = takeover.upstream_revision(conn)
+            if before is None and upstream is not None:
+                takeover.adopt(conn, upstream, conf)
+                LOG.info('Took over an upstream Placement database at '
+                         'revision %s', upstream)
+            elif upstream not in (None,) + takeover.UPSTREAM_REVISIONS:
+                # Handed back, then migrated by a newer upstream release.
+                raise takeover.TakeoverRefused(
+                    '; '.join(takeover.problems(conn, upstream)))
+        with engine.begin() as conn:
             alembic_command.upgrade(_alembic_config(conn), revision)
+            takeover.keep_upstream_row(conn)
         with engine.begin() as conn:
             standard.sync(conn)
         after = current_version(engine)
@@ -104,13 +126,36 @@ def upgrade(engine, revision='head'):
                  before, after)
 
 
-def current_version(engine):
-    with engine.connect() as conn:
+def stamp(engine, revision):
+    """Record ``revision`` (or 'head') as the schema's revision without
+    migrating anything."""
+    with _migration_lock(engine):
+        with engine.begin() as conn:
+            alembic_command.stamp(_alembic_config(conn), revision)
+
+
+def current_version(bind):
+    """This project's schema revision (None: none), read through an engine
+    or an open connection."""
+    if isinstance(bind, sa.engine.Connection):
         ctx = alembic_migration.MigrationContext.configure(
-            conn, opts={'version_table': VERSION_TABLE})
+            bind, opts={'version_table': VERSION_TABLE})
         return ctx.get_current_revision()
+    with bind.connect() as conn:
+        return current_version(conn)
+
+
+def script_directory():
+    return alembic_script.ScriptDirectory(alembic_dir())
 
 
 def head_version():
-    script = alembic_script.ScriptDirectory(alembic_dir())
-    return script.get_current_head()
+    return script_directory().get_current_head()
+
+
+def known_revision(revision):
+    """Whether ``revision`` names one of this project's revisions."""
+    try:
+        return script_directory().get_revision(revision) is not None
+    except Exception:
+        return False

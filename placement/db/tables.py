@@ -1,7 +1,14 @@
 """The database schema, as SQLAlchemy Core tables.
 
-Table and column names follow OpenStack Placement's schema, so that data can
-be carried over from it. The indexes are chosen for the two hot paths:
+Tables, columns, types, nullability and index names are upstream OpenStack
+Placement's (16.0.0, alembic revision a082b8bb98d0), so that each service
+runs on a database the other created (doc/operations.rst, "Taking over from
+upstream Placement"). What this schema adds, all of which upstream's writes
+satisfy: foreign keys that make concurrent deletes safe (allocations,
+inventories and aggregate links to their provider, aggregate links to
+their aggregate, consumers to their project and user), and two indexes
+that carry one more column than upstream's of the same name. The indexes
+are chosen for the two hot paths:
 
 * capacity checks and candidate search read inventories joined with the
   summed allocations per (provider, resource class);
@@ -21,7 +28,8 @@ def _utcnow():
 
 def _timestamps():
     return (
-        sa.Column('created_at', sa.DateTime, nullable=False, default=_utcnow),
+        # Nullable as upstream's: rows it carried over may lack one.
+        sa.Column('created_at', sa.DateTime, nullable=True, default=_utcnow),
         sa.Column('updated_at', sa.DateTime, nullable=True, onupdate=_utcnow),
     )
 
@@ -48,8 +56,9 @@ resource_providers = sa.Table(
     'resource_providers', metadata,
     sa.Column('id', sa.Integer, primary_key=True),
     sa.Column('uuid', sa.String(36), nullable=False),
-    sa.Column('name', sa.Unicode(200), nullable=False),
-    sa.Column('generation', sa.Integer, nullable=False, default=0),
+    # Nullable in upstream's schema; this service never writes a NULL.
+    sa.Column('name', sa.Unicode(200), nullable=True),
+    sa.Column('generation', sa.Integer, nullable=True, default=0),
     sa.Column('root_provider_id', sa.Integer,
               sa.ForeignKey('resource_providers.id'), nullable=True),
     sa.Column('parent_provider_id', sa.Integer,
@@ -101,7 +110,7 @@ allocations = sa.Table(
 placement_aggregates = sa.Table(
     'placement_aggregates', metadata,
     sa.Column('id', sa.Integer, primary_key=True),
-    sa.Column('uuid', sa.String(36), nullable=False),
+    sa.Column('uuid', sa.String(36), nullable=True),
     *_timestamps(),
     sa.UniqueConstraint('uuid', name='uniq_placement_aggregates0uuid'),
 )
@@ -160,7 +169,8 @@ consumers = sa.Table(
               nullable=False),
     sa.Column('user_id', sa.Integer, sa.ForeignKey('users.id'),
               nullable=False),
-    sa.Column('generation', sa.Integer, nullable=False, default=0),
+    sa.Column('generation', sa.Integer, nullable=False, default=0,
+              server_default=sa.text('0')),
     sa.Column('consumer_type_id', sa.Integer,
               sa.ForeignKey('consumer_types.id'), nullable=True),
     *_timestamps(),
@@ -168,4 +178,5 @@ consumers = sa.Table(
     sa.Index('consumers_project_id_user_id_uuid_idx', 'project_id',
              'user_id', 'uuid'),
     sa.Index('consumers_project_id_uuid_idx', 'project_id', 'uuid'),
+    sa.Index('consumers_consumer_type_id_idx', 'consumer_type_id'),
 )
