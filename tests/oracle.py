@@ -65,9 +65,10 @@ def oracle_bin(name):
 def gunicorn_argv(port='{port}', workers=1):
     """argv that serves upstream's WSGI application on 127.0.0.1.
 
-    ``--chdir``: gunicorn puts its working directory first on sys.path, so
-    started from this project's checkout it would import *this* service's
-    ``placement`` package instead of upstream's (same module path)."""
-    return [oracle_bin('gunicorn'), '--chdir', oracle_venv(),
+    gunicorn puts its working directory first on sys.path (before it reads
+    ``--chdir``), so started from this project's checkout it would import
+    *this* service's ``placement`` package instead of upstream's (same
+    module path): the process starts in the venv instead (``env -C``)."""
+    return ['env', '-C', oracle_venv(), oracle_bin('gunicorn'),
             '--workers', str(workers),
             '-b', '127.0.0.1:%s' % port, 'placement.wsgi.api:application']

@@ -92,21 +92,13 @@ def _db_stamp(conf, args):
     return 0
 
 
-def _positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError('must be 1 or more')
-    return value
-
-
 def _run_online_migrations(engine, conf, limit):
     """One pass of every migration; rows of (name, found, done)."""
     results = []
     for name, migrate in data_migrations.ONLINE_MIGRATIONS:
         left = None if limit is None else limit - sum(r[2] for r in results)
         if left is not None and left <= 0:
-            results.append((name, 0, 0))
-            continue
+            break
         with engine.begin() as conn:
             found, done = migrate(conn, left, conf)
         results.append((name, found, done))
@@ -115,16 +107,20 @@ def _run_online_migrations(engine, conf, limit):
 
 def _db_online_data_migrations(conf, args):
     """Exit status as upstream's: 0 nothing (more) to do, 1 --max-count
-    stopped with some records fixed (run again)."""
+    stopped with some records fixed (run again), 127 a bad --max-count."""
+    if args.max_count is not None and args.max_count < 1:
+        print('Must supply a positive value for max_count', file=sys.stderr)
+        return 127
     engine = _engine(conf)
-    totals = {name: [0, 0] for name, _ in data_migrations.ONLINE_MIGRATIONS}
+    totals = {}
     if args.max_count is None:
         print('Running batches of %d until complete' % _BATCH)
         while True:
             results = _run_online_migrations(engine, conf, _BATCH)
             for name, found, done in results:
-                totals[name][0] += found
-                totals[name][1] += done
+                total = totals.setdefault(name, [0, 0])
+                total[0] += found
+                total[1] += done
             if not any(done for _, _, done in results):
                 break
     else:
@@ -169,7 +165,7 @@ def add_db_commands(commands):
     stamp.set_defaults(func=_db_stamp)
     online = actions.add_parser(
         'online_data_migrations', help='Run the online data migrations.')
-    online.add_argument('--max-count', type=_positive, metavar='<number>',
+    online.add_argument('--max-count', type=int, metavar='<number>',
                         help='Maximum number of records to fix.')
     online.set_defaults(func=_db_online_data_migrations)
 

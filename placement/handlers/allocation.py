@@ -13,6 +13,7 @@ from placement import exception
 from placement.handlers import util
 from placement import microversion
 from placement.objects import allocation as alloc_obj
+from placement.objects import usage as usage_obj
 from placement.policies import allocation as policies
 from placement.schemas import allocation as schemas
 
@@ -190,7 +191,8 @@ def list_for_consumer(req):
         if version >= (1, 28):
             body['consumer_generation'] = consumer.generation
         if version >= (1, 38):
-            body['consumer_type'] = consumer.consumer_type
+            body['consumer_type'] = (consumer.consumer_type or
+                                     usage_obj.UNKNOWN)
     return util.json_response(req, body,
                               last_modified=util.latest(found.timestamps))
 
@@ -220,11 +222,12 @@ def list_for_resource_provider(req):
         raise errors.not_found(
             "Resource provider '%(uuid)s' not found: No resource provider "
             "with uuid %(uuid)s found", uuid=rp_uuid)
-    body = {
-        'allocations': {
-            consumer_uuid: {'resources': resources}
-            for consumer_uuid, resources in found.allocations.items()},
-        'resource_provider_generation': found.generation,
-    }
+    allocations = {consumer_uuid: {'resources': resources}
+                   for consumer_uuid, resources in found.allocations.items()}
+    if util.version(req) >= (1, 28):
+        for consumer_uuid, generation in found.consumer_generations.items():
+            allocations[consumer_uuid]['consumer_generation'] = generation
+    body = {'allocations': allocations,
+            'resource_provider_generation': found.generation}
     return util.json_response(req, body,
                               last_modified=util.latest(found.timestamps))

@@ -384,6 +384,8 @@ class ProviderAllocations:
     # {consumer uuid: {class name: amount}}
     allocations: dict
     timestamps: list
+    # {consumer uuid: consumer generation}, for consumers with a record
+    consumer_generations: dict
 
 
 @db_api.reader
@@ -394,15 +396,23 @@ def get_for_provider(ctx, conn, rp_uuid):
     :raises ResourceProviderNotFound:
     """
     provider = resource_provider.get_by_uuid(conn, rp_uuid)
+    consumers = tables.consumers
     rows = conn.execute(
         sa.select(_alloc.c.consumer_id, _alloc.c.resource_class_id,
-                  _alloc.c.used, _alloc.c.created_at, _alloc.c.updated_at)
+                  _alloc.c.used, _alloc.c.created_at, _alloc.c.updated_at,
+                  consumers.c.generation.label('consumer_generation'))
+        .select_from(_alloc.outerjoin(
+            consumers, consumers.c.uuid == _alloc.c.consumer_id))
         .where(_alloc.c.resource_provider_id == provider.id)
         .order_by(_alloc.c.consumer_id, _alloc.c.resource_class_id)).all()
     names = _by_class_names(conn, rows)
     allocations = {}
+    generations = {}
     for row in rows:
         resources = allocations.setdefault(row.consumer_id, {})
         resources[names[row.resource_class_id]] = row.used
+        if row.consumer_generation is not None:
+            generations[row.consumer_id] = row.consumer_generation
     stamps = [t for row in rows for t in (row.created_at, row.updated_at)]
-    return ProviderAllocations(provider.generation, allocations, stamps)
+    return ProviderAllocations(provider.generation, allocations, stamps,
+                               generations)

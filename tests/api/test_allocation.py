@@ -62,18 +62,25 @@ def test_put_then_get_shows_what_each_version_knows(client, rp):
     v12 = client.get('/allocations/' + consumer, version='1.12')
     assert v12.json == {'allocations': expected, 'project_id': PROJECT,
                         'user_id': USER}
+    # A consumer written without a type shows as 'unknown' (as upstream
+    # 16.0.0 answers; tests/takeover reads upstream's data back).
     v38 = client.get('/allocations/' + consumer, version='1.38')
     assert v38.json == {'allocations': expected, 'project_id': PROJECT,
                         'user_id': USER, 'consumer_generation': 1,
-                        'consumer_type': None}
+                        'consumer_type': 'unknown'}
     assert v38.headers['cache-control'] == 'no-cache'
     assert 'last-modified' in v38.headers
 
-    by_rp = client.get('/resource_providers/%s/allocations' % rp.uuid)
-    assert by_rp.json == {
-        'allocations': {consumer: {'resources': {'VCPU': 2,
-                                                 'DISK_GB': 20}}},
-        'resource_provider_generation': 1}
+    # From 1.28 a provider's allocations carry each consumer's generation
+    # (as upstream 16.0.0 answers).
+    for version, extra in (('1.27', {}), ('1.28', {'consumer_generation': 1}),
+                           ('latest', {'consumer_generation': 1})):
+        by_rp = client.get('/resource_providers/%s/allocations' % rp.uuid,
+                           version=version)
+        assert by_rp.json == {
+            'allocations': {consumer: dict(
+                {'resources': {'VCPU': 2, 'DISK_GB': 20}}, **extra)},
+            'resource_provider_generation': 1}
 
 
 def test_unknown_consumer_has_empty_allocations(client):

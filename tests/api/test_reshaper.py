@@ -77,8 +77,8 @@ def test_move_a_class_and_its_allocations_to_a_child(client, tree):
     assert child_usage == {'resource_provider_generation': 3,
                            'usages': {'VCPU': 6}}
     assert child_allocs['allocations'] == {
-        first: {'resources': {'VCPU': 2}},
-        second: {'resources': {'VCPU': 4}}}
+        first: {'resources': {'VCPU': 2}, 'consumer_generation': 2},
+        second: {'resources': {'VCPU': 4}, 'consumer_generation': 2}}
     assert client.get('/allocations/' + first).json[
         'consumer_generation'] == 2
 

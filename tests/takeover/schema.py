@@ -20,6 +20,15 @@ def _type(column_type):
     return str(column_type).upper()
 
 
+def _generated(engine, column):
+    """Whether the database generates the column's values: AUTO_INCREMENT
+    on MySQL, a sequence default on PostgreSQL (whose inspector says
+    "autoincrement" of every integer primary key)."""
+    if engine.dialect.name == 'postgresql':
+        return 'nextval(' in str(column.get('default') or '')
+    return column.get('autoincrement') is True
+
+
 def _index_name(engine, index, fk_columns):
     columns = tuple(index['column_names'])
     implicit = (index['name'] == columns[0] or
@@ -40,7 +49,7 @@ def describe(url, skip=VERSION_TABLES):
             columns = sorted(
                 (c['name'], _type(c['type']), bool(c['nullable']),
                  str(c.get('default')) if c.get('default') is not None
-                 else None)
+                 else None, _generated(engine, c))
                 for c in inspector.get_columns(table))
             pk = tuple(inspector.get_pk_constraint(table)[
                 'constrained_columns'])
