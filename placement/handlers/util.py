@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import gc
 import json
+import math
 
 import jsonschema
 from oslo_utils import uuidutils
@@ -62,7 +63,8 @@ def extract_json(req, schema):
             bad=req.content_type or None, good=JSON)
     max_depth = context(req).config.api.max_json_depth
     try:
-        data = json.loads(req.body)
+        data = json.loads(req.body, parse_constant=_not_a_number,
+                          parse_float=_finite_float)
     except ValueError as exc:
         raise errors.bad_request('Malformed JSON: %(error)s', error=exc)
     except RecursionError:
@@ -82,6 +84,20 @@ def extract_json(req, schema):
             '(\\ud800-\\udfff), which is not a Unicode character.')
     validate(data, schema)
     return data
+
+
+def _not_a_number(name):
+    # Python's decoder accepts NaN and Infinity, which are not JSON (RFC
+    # 8259) and which no database column stores.
+    raise ValueError('%s is not a JSON number' % name)
+
+
+def _finite_float(text):
+    value = float(text)
+    if math.isinf(value):
+        raise ValueError('%s is too large for a floating point number'
+                         % text)
+    return value
 
 
 def inspect_json(data):

@@ -22,11 +22,17 @@ from placement import exception
 
 # Generations are 32-bit columns: a value outside that range (sent by a
 # client) can match no row, and some drivers refuse to even bind it.
-_INT32 = range(-2 ** 31, 2 ** 31)
+_INT32_MIN, _INT32_MAX = -2 ** 31, 2 ** 31 - 1
 
 
 def _bump(conn, table, row_id, expected):
-    if expected not in _INT32:
+    # JSON Schema's "integer" admits 4.0: it is the generation 4. (Not
+    # ``in range(...)``: for a float that is a linear scan of 2**32
+    # numbers.)
+    if isinstance(expected, float) and expected.is_integer():
+        expected = int(expected)
+    if not (isinstance(expected, int) and
+            _INT32_MIN <= expected <= _INT32_MAX):
         raise exception.ConcurrentUpdateDetected()
     result = conn.execute(
         sa.update(table)

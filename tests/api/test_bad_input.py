@@ -197,3 +197,32 @@ def test_amount_no_integer_column_can_hold_matches_nothing(client, amount):
         assert resp.json.get('allocation_requests', []) == []
     assert len(client.get(RP + '?resources=VCPU:8').json[
         'resource_providers']) == 1
+
+
+@pytest.mark.parametrize('value', ['NaN', 'Infinity', '-Infinity', '1e309'])
+def test_numbers_that_are_not_finite_are_400(client, value):
+    rp = client.post(RP, json={'name': 'nan'}).json
+    body = ('{"resource_class": "VCPU", "total": 8, "allocation_ratio": %s}'
+            % value)
+    resp = client.post(RP + '/%s/inventories' % rp['uuid'],
+                       body=body.encode(), content_type='application/json')
+    assert 'Malformed JSON: %s is' % value in _error(resp, 400)
+    inventories = client.get(RP + '/%s/inventories' % rp['uuid']).json
+    assert inventories == {'resource_provider_generation': 0,
+                           'inventories': {}}
+
+
+def test_integral_float_generation_is_that_generation(client):
+    """JSON Schema's integer admits 4.0 (as OpenStack Placement does); it
+    names generation 4, and is answered at once."""
+    rp = client.post(RP, json={'name': 'float-gen'}).json
+    url = RP + '/%s/traits' % rp['uuid']
+    resp = client.put(url, json={'traits': [],
+                                 'resource_provider_generation': 0.0})
+    assert resp.status == 200, resp
+    assert resp.json['resource_provider_generation'] == 1
+    assert client.put(url, json={
+        'traits': [], 'resource_provider_generation': 0.5}).status == 400
+    stale = client.put(url, json={'traits': [],
+                                  'resource_provider_generation': 0.0})
+    assert stale.status == 409
