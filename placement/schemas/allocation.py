@@ -9,6 +9,8 @@ remove a consumer's allocations), request-group mappings are accepted from
 """
 import copy
 
+from placement.schemas.resource_provider import NO_NUL
+
 # Dashes optional, any case: every spelling names the same uuid.
 UUID_PATTERN = ('^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?'
                 '[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$')
@@ -26,7 +28,9 @@ RESOURCES = {
     'additionalProperties': False,
 }
 
-EXTERNAL_ID = {'type': 'string', 'minLength': 1, 'maxLength': 255}
+# Project and user ids: PostgreSQL cannot store a NUL character.
+EXTERNAL_ID = {'type': 'string', 'minLength': 1, 'maxLength': 255,
+               'pattern': NO_NUL}
 
 CONSUMER_GENERATION = {'type': ['integer', 'null']}
 

@@ -226,3 +226,20 @@ def test_integral_float_generation_is_that_generation(client):
     stale = client.put(url, json={'traits': [],
                                   'resource_provider_generation': 0.0})
     assert stale.status == 409
+
+
+def test_nul_in_project_or_user_is_400(client):
+    rp = client.post(RP, json={'name': 'nul'}).json
+    client.put(RP + '/%s/inventories' % rp['uuid'], json={
+        'resource_provider_generation': 0,
+        'inventories': {'VCPU': {'total': 8}}})
+    body = {'allocations': {rp['uuid']: {'resources': {'VCPU': 1}}},
+            'project_id': 'p', 'user_id': 'u', 'consumer_generation': None,
+            'consumer_type': 'INSTANCE'}
+    for field in ('project_id', 'user_id'):
+        resp = client.put('/allocations/' + UUID,
+                          json=dict(body, **{field: 'a\x00b'}))
+        assert 'JSON does not validate' in _error(resp, 400)
+    assert client.get(RP + '/%s/usages' % rp['uuid']).json['usages'] == {
+        'VCPU': 0}
+    assert client.put('/allocations/' + UUID, json=body).status == 204
