@@ -24,6 +24,10 @@ ROUTES = {
     '/': {
         'GET': 'root:home',
     },
+    # Not in OpenStack Placement: the contract, see placement.openapi.
+    '/openapi.json': {
+        'GET': 'openapi:get_openapi',
+    },
     '/resource_providers': {
         'GET': 'resource_provider_list:list_resource_providers',
         'POST': 'resource_provider:create_resource_provider',

@@ -1,7 +1,8 @@
 """Authentication: keystonemiddleware, or noauth2 for local use.
 
 The root document (``GET /``) is open in both modes, as version discovery
-must work before a client has a token.
+must work before a client has a token; so is the API description
+(``GET /openapi.json``), which holds no data either.
 """
 from keystonemiddleware import auth_token
 import webob.dec
@@ -10,8 +11,12 @@ import webob.exc
 from placement import errors
 
 
-def _is_root(environ):
-    return environ.get('PATH_INFO', '') in ('', '/')
+# Paths any client may read without a token.
+PUBLIC_PATHS = ('/', '/openapi.json')
+
+
+def _is_public(environ):
+    return environ.get('PATH_INFO', '') in ('',) + PUBLIC_PATHS
 
 
 class NoAuthMiddleware:
@@ -27,7 +32,7 @@ class NoAuthMiddleware:
 
     @webob.dec.wsgify
     def __call__(self, req):
-        if _is_root(req.environ):
+        if _is_public(req.environ):
             return self.application
         token = req.headers.get('X-Auth-Token')
         if not token:
@@ -54,6 +59,6 @@ class KeystoneMiddleware:
             application, {'oslo_config_config': conf})
 
     def __call__(self, environ, start_response):
-        if _is_root(environ):
+        if _is_public(environ):
             return self.application(environ, start_response)
         return self.protected(environ, start_response)
