@@ -56,12 +56,21 @@ def _driver_error_unavailable(err):
     return False
 
 
-def is_db_unavailable(exc):
-    """Whether ``exc`` (raised anywhere below a request) means that the
-    database cannot be reached, rather than that a statement failed."""
+def _chain(exc):
+    """``exc`` and the exceptions it wraps (oslo.db's inner_exception,
+    causes, contexts)."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
+        yield exc
+        exc = (getattr(exc, 'inner_exception', None) or exc.__cause__ or
+               exc.__context__)
+
+
+def is_db_unavailable(exc):
+    """Whether ``exc`` (raised anywhere below a request) means that the
+    database cannot be reached, rather than that a statement failed."""
+    for exc in _chain(exc):
         if isinstance(exc, (db_exc.DBConnectionError,
                             sa.exc.DisconnectionError, sa.exc.TimeoutError)):
             return True
@@ -72,8 +81,27 @@ def is_db_unavailable(exc):
                 return True
         if _driver_error_unavailable(exc):
             return True
-        exc = (getattr(exc, 'inner_exception', None) or exc.__cause__ or
-               exc.__context__)
+    return False
+
+
+# MySQL/MariaDB errors for text the column's character set cannot hold
+# (a 3-byte utf8 database, as OpenStack guides create it, and a character
+# outside the BMP): illegal mix of collations, invalid character string,
+# incorrect string value.
+_MYSQL_UNSTORABLE_TEXT = frozenset((1267, 1300, 1366))
+
+
+def is_unstorable_text(exc):
+    """Whether ``exc`` means that the request carried text the database
+    cannot store or compare (the client's input, not a fault)."""
+    for exc in _chain(exc):
+        if isinstance(exc, db_exc.DBInvalidUnicodeParameter):
+            return True
+        if type(exc).__module__.startswith('pymysql'):
+            args = getattr(exc, 'args', ())
+            if (args and args[0] in _MYSQL_UNSTORABLE_TEXT and
+                    (args[0] != 1366 or 'string value' in str(args[-1]))):
+                return True
     return False
 
 

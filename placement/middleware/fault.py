@@ -3,9 +3,10 @@
 A database that cannot be reached is a 503 whose text names no host, port,
 driver or SQL (the exception is logged in full instead); a deadlock that
 outlived its transaction retries is a 409 placement.concurrent_update (a
-race lost to other writers, which the client may retry); anything else
-unexpected is a 500. The request id is in the body of both, to find the
-logged traceback.
+race lost to other writers, which the client may retry); text the
+database cannot store (MySQL's 3-byte utf8 and a character outside the BMP)
+is the client's input, a 400; anything else unexpected is a 500. The
+request id is in the body of all, to find the logged traceback.
 """
 import logging
 
@@ -20,6 +21,10 @@ LOG = logging.getLogger(__name__)
 
 DB_UNAVAILABLE = ('The placement database is unavailable. The request was '
                   'not carried out; try again later.')
+UNSTORABLE_TEXT = ('The request contains characters that the placement '
+                   'database cannot store (with MySQL 3-byte utf8, any '
+                   'character outside the Basic Multilingual Plane); '
+                   'nothing was changed.')
 LOST_RACE = ('Another request changed the same data at the same time; the '
              'request was not carried out. Please retry your update.')
 
@@ -50,6 +55,10 @@ class FaultWrapper:
                 LOG.error('Database unavailable: %s', exc)
                 return errors.http_error(webob.exc.HTTPServiceUnavailable,
                                          DB_UNAVAILABLE)
+            if db_api.is_unstorable_text(exc):
+                LOG.info('Text the database cannot store in %s %r: %s',
+                         req.method, req.environ.get('PATH_INFO'), exc)
+                return errors.bad_request(UNSTORABLE_TEXT)
             if _is_lost_race(exc):
                 LOG.warning('Giving up %s %s after retries: %s',
                             req.method, req.path, exc)

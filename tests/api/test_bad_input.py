@@ -243,3 +243,53 @@ def test_nul_in_project_or_user_is_400(client):
     assert client.get(RP + '/%s/usages' % rp['uuid']).json['usages'] == {
         'VCPU': 0}
     assert client.put('/allocations/' + UUID, json=body).status == 204
+
+
+@pytest.fixture
+def utf8mb3_client(tmp_path):
+    """The application on a MySQL database created with the 3-byte utf8
+    character set, as OpenStack installation guides create it."""
+    import sqlalchemy as sa
+    from placement.db import api as db_api
+    from placement.db import migration
+    from tests import conftest
+    admin_url = sa.engine.make_url(conftest.ADMIN_URLS['mysql'])
+    admin = sa.create_engine(admin_url, isolation_level='AUTOCOMMIT')
+    name = 'ptest_mb3_%s' % UUID[:8]
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text('DROP DATABASE IF EXISTS %s' % name))
+            conn.execute(sa.text('CREATE DATABASE %s CHARACTER SET utf8'
+                                 % name))
+    except sa.exc.OperationalError as exc:
+        admin.dispose()
+        if 'mysql' in conftest.REQUIRED:
+            pytest.fail('mysql unreachable: %s' % exc)
+        pytest.skip('mysql unreachable: %s' % exc)
+    url = admin_url.set(database=name).update_query_dict(
+        {'charset': 'utf8'}).render_as_string(hide_password=False)
+    conf = make_conf(url)
+    db = db_api.Database(conf)
+    migration.upgrade(db.engine)
+    yield Client(deploy.build_app(conf, db))
+    db.dispose()
+    with admin.connect() as conn:
+        conn.execute(sa.text('DROP DATABASE %s' % name))
+    admin.dispose()
+
+
+def test_text_a_utf8mb3_database_cannot_hold_is_400(utf8mb3_client):
+    client = utf8mb3_client
+    astral = '\U0001f4a9'
+    resp = client.post(RP, json={'name': 'pile-' + astral})
+    assert 'cannot store' in _error(resp, 400)
+    assert _providers(client) == []
+    encoded = '%F0%9F%92%A9'
+    for path in ('/traits/CUSTOM_' + encoded, '/resource_classes/' + encoded,
+                 '/traits?name=in:CUSTOM_' + encoded):
+        resp = client.get(path)
+        assert resp.status in (400, 404), (path, resp)
+        _error(resp, resp.status)
+    # The same database takes text of the BMP.
+    resp = client.post(RP, json={'name': 'caf\u00e9-\u4e2d'})
+    assert resp.status == 200 and resp.json['name'] == 'caf\u00e9-\u4e2d'
