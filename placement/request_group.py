@@ -411,17 +411,24 @@ def _parse_root_required(params, version):
         raise errors.bad_request(
             "Query parameter 'root_required' may be specified only once.",
             code=errors.ILLEGAL_DUPLICATE_QUERYPARAM)
-    return parse_traits(values[0], version, key='root_required',
-                        allow_any=False)
+    traits = parse_traits(values[0], version, key='root_required',
+                          allow_any=False)
+    both = traits.required & traits.forbidden
+    if both:
+        raise _bad('Conflicting required and forbidden traits found in '
+                   'root_required: %(traits)s',
+                   traits=', '.join(sorted(both)))
+    return traits
 
 
 def _parse_same_subtree(values, by_suffix):
     subtrees = []
     for value in values:
-        suffixes = value.split(',')
+        # As upstream: blanks around a suffix do not count.
+        suffixes = [s.strip() for s in value.split(',')]
         if UNSUFFIXED in suffixes:
             raise _bad('Empty string (unsuffixed group) can not be '
-                       'specified in `same_subtree` query param.')
+                       'specified in `same_subtree` ')
         unknown = [s for s in suffixes if s not in by_suffix]
         if unknown:
             raise _bad('Real suffixes should be specified in '

@@ -67,8 +67,9 @@ class ConsumerWrite:
     empty means "remove all of them". ``generation`` is the consumer
     generation the client expects (None: the consumer must not exist yet)
     or UNCHECKED. ``project_id``/``user_id`` None means "not given" (before
-    1.8): a new consumer gets the configured incomplete-consumer ids and an
-    existing one keeps its own.
+    1.8): the consumer, new or existing, gets the configured
+    incomplete-consumer ids, as in OpenStack Placement (nova-manage
+    placement heal_allocations relies on it).
     """
     consumer_uuid: str
     allocations: dict
@@ -137,22 +138,22 @@ def _lock_consumer(ctx, conn, write):
             raise _consumer_conflict(write, consumer)
     consumer_type = (None if write.consumer_type is UNCHECKED
                      else write.consumer_type)
+    conf = ctx.config.placement
+    project_id = write.project_id or conf.incomplete_consumer_project_id
+    user_id = write.user_id or conf.incomplete_consumer_user_id
     if consumer is None:
         if not write.allocations:
             return None
-        conf = ctx.config.placement
         try:
             # Born with the generation of its first write.
             return consumer_obj.create(
-                conn, write.consumer_uuid,
-                write.project_id or conf.incomplete_consumer_project_id,
-                write.user_id or conf.incomplete_consumer_user_id,
+                conn, write.consumer_uuid, project_id, user_id,
                 consumer_type, generation=1)
         except db_exc.DBDuplicateEntry:
             # Created by a concurrent transaction: a new attempt sees it.
             raise _Retry()
-    consumer_obj.update_owner(conn, consumer, write.project_id,
-                              write.user_id, consumer_type)
+    consumer_obj.update_owner(conn, consumer, project_id, user_id,
+                              consumer_type)
     try:
         consumer_obj.bump(conn, consumer)
     except exception.ConcurrentUpdateDetected:
@@ -275,11 +276,12 @@ def apply_writes(ctx, conn, writes):
     conn.execute(_alloc.delete().where(
         _alloc.c.consumer_id.in_(sorted(written))))
     if wanted:
+        # In the order of the request: allocations are listed in the
+        # order they were written (ids), as OpenStack Placement does.
         conn.execute(_alloc.insert(), [
             {'resource_provider_id': rp_id, 'resource_class_id': rc_id,
              'consumer_id': consumer_uuid, 'used': amount}
-            for (rp_id, rc_id, consumer_uuid), amount
-            in sorted(wanted.items())])
+            for (rp_id, rc_id, consumer_uuid), amount in wanted.items()])
     consumer_obj.delete(conn, [
         consumers[w.consumer_uuid] for w in writes
         if not w.allocations and consumers[w.consumer_uuid] is not None])
@@ -365,12 +367,12 @@ def get_for_consumer(ctx, conn, consumer_uuid):
         .select_from(_alloc.join(
             _rp, _rp.c.id == _alloc.c.resource_provider_id))
         .where(_alloc.c.consumer_id == consumer_uuid)
-        .order_by(_rp.c.uuid, _alloc.c.resource_class_id)).all()
+        .order_by(_alloc.c.id)).all()
     names = _by_class_names(conn, rows)
     allocations = {}
     for row in rows:
         entry = allocations.setdefault(
-            row.uuid, {'generation': row.generation, 'resources': {}})
+            row.uuid, {'resources': {}, 'generation': row.generation})
         entry['resources'][names[row.resource_class_id]] = row.used
     consumer = consumer_obj.find(conn, consumer_uuid) if rows else None
     stamps = [t for row in rows for t in (row.created_at, row.updated_at)]
@@ -404,7 +406,7 @@ def get_for_provider(ctx, conn, rp_uuid):
         .select_from(_alloc.outerjoin(
             consumers, consumers.c.uuid == _alloc.c.consumer_id))
         .where(_alloc.c.resource_provider_id == provider.id)
-        .order_by(_alloc.c.consumer_id, _alloc.c.resource_class_id)).all()
+        .order_by(_alloc.c.id)).all()
     names = _by_class_names(conn, rows)
     allocations = {}
     generations = {}
