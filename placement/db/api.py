@@ -175,6 +175,10 @@ class Database:
             max_retries=0,
             retry_interval=db.retry_interval,
             connection_parameters=db.connection_parameters or None,
+            # Its time.sleep(0) at every connection checkin lets eventlet
+            # switch green threads; in a WSGI worker it only hands the CPU
+            # to other processes in the middle of a request.
+            thread_checkin=False,
         )
         self._tcm.configure(**{k: v for k, v in options.items()
                                if v is not None})

@@ -25,18 +25,25 @@ def list_allocation_candidates(req):
     context, version, query = candidate_query(req)
     with util.gc_paused():
         with util.unknown_names_are_bad_requests():
-            result = candidate_search.find(
-                context, query, all_resources=version >= (1, 27),
-                with_traits=version >= (1, 17))
-        uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
-        body = {
-            'allocation_requests': [
-                _allocation_request(version, candidate, uuid_of,
-                                    result.class_names)
-                for candidate in result.candidates],
-            'provider_summaries': _provider_summaries(version, result),
-        }
-        return util.json_response(req, body)
+            body = _encoded_answer(context, query, version)
+    return util.json_response(req, body)
+
+
+def _encoded_answer(context, query, version):
+    """The answer as JSON text. The search's objects and the body die when
+    this returns, before the garbage collector resumes: had they survived
+    it, its first collection would walk every one of them."""
+    result = candidate_search.find(
+        context, query, all_resources=version >= (1, 27),
+        with_traits=version >= (1, 17))
+    uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
+    return util.dumps({
+        'allocation_requests': [
+            _allocation_request(version, candidate, uuid_of,
+                                result.class_names)
+            for candidate in result.candidates],
+        'provider_summaries': _provider_summaries(version, result),
+    })
 
 
 def _allocation_request(version, candidate, uuid_of, class_names):

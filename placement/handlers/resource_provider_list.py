@@ -14,9 +14,15 @@ def list_resource_providers(req):
     flt = request_group.parse_provider_filter(req.GET, version)
     with util.gc_paused():
         with util.unknown_names_are_bad_requests():
-            found = provider_search.list_providers(util.context(req), flt)
-        body = {'resource_providers': [
-            resource_provider.provider_body(req, rp) for rp in found]}
-        return util.json_response(
-            req, body, last_modified=util.latest(
-                t for rp in found for t in (rp.created_at, rp.updated_at)))
+            return _response(req, flt)
+
+
+def _response(req, flt):
+    # The providers and the body die when this returns, before the
+    # garbage collector resumes (see allocation_candidate).
+    found = provider_search.list_providers(util.context(req), flt)
+    body = {'resource_providers': [
+        resource_provider.provider_body(req, rp) for rp in found]}
+    return util.json_response(
+        req, body, last_modified=util.latest(
+            t for rp in found for t in (rp.created_at, rp.updated_at)))

@@ -18,6 +18,11 @@ from placement import errors
 from placement import exception
 from placement import microversion
 
+try:
+    import orjson
+except ImportError:  # a venv installed before orjson became a dependency
+    orjson = None
+
 JSON = 'application/json'
 
 _FORMAT_CHECKER = jsonschema.FormatChecker()
@@ -148,14 +153,25 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
+def dumps(body):
+    """UTF-8 JSON of ``body``. orjson: a candidate answer of 10,000
+    providers is 5 MB of JSON, which json.dumps took 50 ms to write and
+    orjson 5 ms; the text differs only in insignificant whitespace and in
+    writing non-ASCII characters as UTF-8 rather than escapes."""
+    if orjson is None:
+        return json.dumps(body).encode('utf-8')
+    return orjson.dumps(body)
+
+
 def json_response(req, body, status=200, last_modified=None, location=None):
-    """A JSON response. From microversion 1.15 a GET (or a write that
-    returns the written resource) carries Last-Modified and
-    Cache-Control: no-cache; pass ``last_modified=False`` for answers that
-    must not carry them."""
+    """A JSON response (``body`` an object, or its JSON already encoded
+    by ``dumps``). From microversion 1.15 a GET (or a write that returns
+    the written resource) carries Last-Modified and Cache-Control:
+    no-cache; pass ``last_modified=False`` for answers that must not carry
+    them."""
     response = webob.Response(status=status, content_type=JSON,
                               charset=None)
-    response.body = json.dumps(body).encode('utf-8')
+    response.body = body if isinstance(body, bytes) else dumps(body)
     if last_modified is not False and version(req) >= (1, 15):
         response.last_modified = _http_date(last_modified or utcnow())
         response.cache_control = 'no-cache'
