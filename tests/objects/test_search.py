@@ -1,7 +1,9 @@
 """The candidate search in the object layer: that a limit bounds the
 work, that the number of SQL statements does not grow with the number of
 providers, and that wide granular requests stay fast."""
+import gc
 import time
+import weakref
 
 import sqlalchemy as sa
 from webob import multidict
@@ -152,3 +154,38 @@ def test_bounded_search_reads_trees_in_chunks(ctx, db, monkeypatch):
     chunks.clear()
     result = candidates.find(ctx, query('resources=VCPU:1&limit=5'))
     assert len(result.candidates) == 3
+
+
+def test_search_state_is_freed_without_the_cyclic_collector(ctx, db,
+                                                             monkeypatch):
+    # Trees with several options per slot take the backtracking path; the
+    # handler pauses the collector, so any reference cycle through the
+    # search would keep its whole state alive until the next collection.
+    for t in range(3):
+        root = data.create_provider(db, 'host%d' % t)
+        for i in range(2):
+            child = data.create_provider(db, 'numa%d_%d' % (t, i),
+                                         parent=root)
+            data.add_inventory(db, child, 'VCPU', 8)
+    searches = []
+    original = candidates._Search.__init__
+
+    def recording(self, *args):
+        original(self, *args)
+        searches.append(weakref.ref(self))
+
+    monkeypatch.setattr(candidates._Search, '__init__', recording)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for text in ('resources=VCPU:1',
+                     'resources1=VCPU:1&resources2=VCPU:1'
+                     '&group_policy=isolate',
+                     'resources1=VCPU:1&resources2=VCPU:1&group_policy=none'
+                     '&limit=2'):
+            result = candidates.find(ctx, query(text))
+            assert result.candidates
+            assert searches[-1]() is None, text
+    finally:
+        if was_enabled:
+            gc.enable()

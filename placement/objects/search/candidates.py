@@ -536,45 +536,46 @@ class _Search:
 
     def _search_tree(self, options):
         """Depth-first assignment of providers to slots with pruning."""
-        slots = self.slots
-        last = len(slots) - 1
-        spread_traits = self.spread is not None and self.spread.traits
-        isolate = self.isolate
-        checks_at = self.checks_at
-        used = {}
-        chosen = [None] * len(slots)
-        isolated = set()
+        if self.slots:
+            yield from self._assign(options, 0, [None] * len(self.slots),
+                                    {}, set())
 
-        def assign(index):
-            group, amounts = slots[index]
-            isolating = isolate and group.single
-            for rp_id in options[index]:
-                if isolating and rp_id in isolated:
-                    continue
-                if not self._fits(used, rp_id, amounts):
-                    continue
-                chosen[index] = rp_id
-                if (index + 1 == self.spread_end and spread_traits and
-                        not self._spread_traits_ok(chosen)):
-                    continue
-                if index in checks_at and not self._subtrees_ok(chosen,
-                                                                index):
-                    continue
-                if index == last:
-                    yield self._build(chosen)
-                    continue
-                for class_id, amount in amounts:
-                    used[rp_id, class_id] = used.get((rp_id, class_id),
-                                                     0) + amount
-                if isolating:
-                    isolated.add(rp_id)
-                yield from assign(index + 1)
-                if isolating:
-                    isolated.discard(rp_id)
-                for class_id, amount in amounts:
-                    used[rp_id, class_id] -= amount
-        if slots:
-            yield from assign(0)
+    def _assign(self, options, index, chosen, used, isolated):
+        """Candidates completing ``chosen`` from slot ``index`` on, given
+        the amounts ``used`` by slots before it and the providers of
+        ``isolated`` groups. A method rather than a recursive closure: the
+        closure would be a reference cycle keeping the whole search alive
+        until the cyclic collector runs."""
+        group, amounts = self.slots[index]
+        isolating = self.isolate and group.single
+        spread_check = (index + 1 == self.spread_end and
+                        self.spread is not None and self.spread.traits)
+        subtree_check = index in self.checks_at
+        last = index == len(self.slots) - 1
+        for rp_id in options[index]:
+            if isolating and rp_id in isolated:
+                continue
+            if not self._fits(used, rp_id, amounts):
+                continue
+            chosen[index] = rp_id
+            if spread_check and not self._spread_traits_ok(chosen):
+                continue
+            if subtree_check and not self._subtrees_ok(chosen, index):
+                continue
+            if last:
+                yield self._build(chosen)
+                continue
+            for class_id, amount in amounts:
+                used[rp_id, class_id] = used.get((rp_id, class_id),
+                                                 0) + amount
+            if isolating:
+                isolated.add(rp_id)
+            yield from self._assign(options, index + 1, chosen, used,
+                                    isolated)
+            if isolating:
+                isolated.discard(rp_id)
+            for class_id, amount in amounts:
+                used[rp_id, class_id] -= amount
 
     def _build(self, chosen):
         allocations = {}
