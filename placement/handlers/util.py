@@ -158,9 +158,14 @@ def dumps(body):
     providers is 5 MB of JSON, which json.dumps took 50 ms to write and
     orjson 5 ms; the text differs only in insignificant whitespace and in
     writing non-ASCII characters as UTF-8 rather than escapes."""
-    if orjson is None:
-        return json.dumps(body).encode('utf-8')
-    return orjson.dumps(body)
+    if orjson is not None:
+        try:
+            return orjson.dumps(body)
+        except TypeError:
+            # What only json.dumps writes: integers beyond 64 bits, lone
+            # surrogates (as escapes), non-string keys.
+            pass
+    return json.dumps(body).encode('utf-8')
 
 
 def json_response(req, body, status=200, last_modified=None, location=None):
