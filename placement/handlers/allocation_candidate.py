@@ -37,27 +37,42 @@ def _encoded_answer(context, query, version):
         context, query, all_resources=version >= (1, 27),
         with_traits=version >= (1, 17))
     uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
+    resources = _ResourcesBodies(result.class_names)
     return util.dumps({
         'allocation_requests': [
-            _allocation_request(version, candidate, uuid_of,
-                                result.class_names)
+            _allocation_request(version, candidate, uuid_of, resources)
             for candidate in result.candidates],
         'provider_summaries': _provider_summaries(version, result),
     })
 
 
-def _allocation_request(version, candidate, uuid_of, class_names):
-    names = class_names.__getitem__
+class _ResourcesBodies(dict):
+    """{(class id, amount), ...} -> the body's {class name: amount}: most
+    candidates ask the same amounts of their providers, and one object
+    serves them all (the body is only encoded)."""
+
+    def __init__(self, class_names):
+        super().__init__()
+        self.class_names = class_names
+
+    def __missing__(self, key):
+        names = self.class_names
+        value = self[key] = {names[cid]: amount for cid, amount in key}
+        return value
+
+    def of(self, res):
+        return self[tuple(res.items())]
+
+
+def _allocation_request(version, candidate, uuid_of, resources):
+    of = resources.of
     if version >= (1, 12):
-        allocations = {
-            uuid_of[rp_id]: {'resources': {names(cid): amount
-                                           for cid, amount in res.items()}}
-            for rp_id, res in candidate.allocations.items()}
+        allocations = {uuid_of[rp_id]: {'resources': of(res)}
+                       for rp_id, res in candidate.allocations.items()}
     else:
         allocations = [
             {'resource_provider': {'uuid': uuid_of[rp_id]},
-             'resources': {names(cid): amount
-                           for cid, amount in res.items()}}
+             'resources': of(res)}
             for rp_id, res in candidate.allocations.items()]
     body = {'allocations': allocations}
     if version >= (1, 34):

@@ -450,6 +450,10 @@ class _Search:
             if group.single:
                 slots.append((group, tuple(sorted(group.resources.items()))))
         self.slots = slots
+        # With a single group: its amounts in slot order.
+        self.sole_amounts = (
+            tuple(a for _group, amounts in slots for a in amounts)
+            if len(self.groups) == 1 else ())
         self.trivial = (len(slots) == self.spread_end and
                         not (self.spread and self.spread.traits))
         self.isolate = (self.query.group_policy == 'isolate' and
@@ -496,15 +500,15 @@ class _Search:
                    for indexes in self.checks_at.get(index, ()))
 
     def tree_candidates(self, anchor, per_group):
-        """Generate the candidates of one anchor tree, pruning partial
-        assignments that already break a constraint."""
+        """An iterator over the candidates of one anchor tree, pruning
+        partial assignments that already break a constraint. A tree with
+        one option per slot (most trees) is decided here, without a
+        generator."""
         options = self._slot_options(anchor, per_group)
         if all(len(o) == 1 for o in options):
             candidate = self._only_candidate([o[0] for o in options])
-            if candidate is not None:
-                yield candidate
-            return
-        yield from self._search_tree(options)
+            return iter(() if candidate is None else (candidate,))
+        return self._search_tree(options)
 
     def _only_candidate(self, chosen):
         """The candidate of a tree with one option per slot, or None."""
@@ -578,6 +582,11 @@ class _Search:
                 used[rp_id, class_id] -= amount
 
     def _build(self, chosen):
+        first = chosen[0]
+        if self.sole_amounts and chosen.count(first) == len(chosen):
+            # One group, served by one provider (the common case).
+            return Candidate({first: dict(self.sole_amounts)},
+                             {self.groups[0].suffix: [first]})
         allocations = {}
         mappings = {}
         for rp_id, (group, amounts) in zip(chosen, self.slots):
