@@ -291,21 +291,29 @@ def memberships(conn, trait_ids, agg_ids):
 
 def sharing_anchors(conn, sharing_ids):
     """{sharing provider id: ids of the roots of every provider that
-    shares an aggregate with it (its own root included)}."""
+    shares an aggregate with it (its own root included)}.
+
+    Two small statements rather than one self-join: planned as one, the
+    join started from every membership row of the cloud (a hash join
+    over all providers) instead of the few aggregates of the sharing
+    providers."""
     anchors = collections.defaultdict(set)
     if not sharing_ids:
         return anchors
-    mine = _rpa.alias('mine')
-    theirs = _rpa.alias('theirs')
+    aggs_of = collections.defaultdict(list)
+    for rp_id, agg_id in _all(conn, (
+            sa.select(_rpa.c.resource_provider_id, _rpa.c.aggregate_id)
+            .where(_in(_rpa.c.resource_provider_id, sharing_ids)))):
+        aggs_of[agg_id].append(rp_id)
+    if not aggs_of:
+        return anchors
     rows = _all(conn, (
-        sa.select(mine.c.resource_provider_id, _rp.c.root_provider_id)
-        .distinct()
-        .select_from(
-            mine.join(theirs, theirs.c.aggregate_id == mine.c.aggregate_id)
-            .join(_rp, _rp.c.id == theirs.c.resource_provider_id))
-        .where(_in(mine.c.resource_provider_id, sharing_ids))))
-    for sharing_id, root_id in rows:
-        anchors[sharing_id].add(root_id)
+        sa.select(_rpa.c.aggregate_id, _rp.c.root_provider_id).distinct()
+        .select_from(_rpa.join(_rp, _rp.c.id == _rpa.c.resource_provider_id))
+        .where(_in(_rpa.c.aggregate_id, aggs_of))))
+    for agg_id, root_id in rows:
+        for sharing_id in aggs_of[agg_id]:
+            anchors[sharing_id].add(root_id)
     return anchors
 
 
