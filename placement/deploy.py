@@ -3,6 +3,7 @@
 Outermost first::
 
     PathDecoder -> RequestId -> CORS (when [cors] allowed_origin is set)
+      -> metrics (unless [metrics] serve = none)
       -> FaultWrapper -> auth (keystone | noauth2) -> ContextMiddleware
       -> MicroversionMiddleware -> BodyGuard -> Router
       -> placement.handlers.*
@@ -17,6 +18,7 @@ from placement.db import migration
 from placement.middleware import auth
 from placement.middleware import context as context_mw
 from placement.middleware import fault
+from placement.middleware import metrics as metrics_mw
 from placement.middleware import request_guard
 from placement import conf as placement_conf
 from placement import microversion
@@ -49,6 +51,7 @@ def build_app(conf, db):
     else:
         application = auth.KeystoneMiddleware(application, conf)
     application = fault.FaultWrapper(application)
+    application = metrics_mw.wrap(application, conf, db)
     application = _cors(application, conf)
     application = PlacementRequestId(application)
     application = request_guard.PathDecoder(application)

@@ -199,6 +199,11 @@ OPERATIONS = {
         {'200': 'explanation'}, query=allocation_candidate.for_version,
         summary='Why the same GET /allocation_candidates finds what it '
                 'finds (an extension of this implementation)'),
+    # Prometheus text, not JSON: no JSON schema to give.
+    ('/metrics', 'GET'): Operation(
+        {'200': None},
+        summary='Prometheus metrics of the service (an extension of this '
+                'implementation; [metrics] serve = app)'),
     ('/usages', 'GET'): Operation(
         {'200': 'usages'}, query=_usages_query,
         summary='Usages of a project (and user)'),

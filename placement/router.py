@@ -97,6 +97,9 @@ ROUTES = {
     '/usages': {
         'GET': 'usage:get_total_usages',
     },
+    '/metrics': {
+        'GET': 'metrics:get_metrics',
+    },
     '/reshaper': {
         'POST': 'reshaper:reshape',
     },
@@ -179,6 +182,7 @@ class Router:
         # Only representations are negotiated: a write answers JSON (or
         # nothing) whatever it accepts, as in OpenStack Placement.
         if (req.method == 'GET' and req.path_info not in ('', '/') and
+                not getattr(handler, 'negotiates_itself', False) and
                 req.accept and
                 not req.accept.acceptable_offers(['application/json'])):
             raise errors.http_error(webob.exc.HTTPNotAcceptable,

@@ -11,11 +11,13 @@ sync_on_startup the workers agree through a database lock on who migrates.
 """
 import argparse
 import os
+import shutil
+import tempfile
 
 from gunicorn.app import base as gunicorn_base
 
+from placement import conf as placement_conf
 from placement import gunicorn_errors
-from placement.wsgi import app as wsgi_app
 
 
 class PlacementServer(gunicorn_base.BaseApplication):
@@ -32,7 +34,43 @@ class PlacementServer(gunicorn_base.BaseApplication):
                 self.cfg.set(key, value)
 
     def load(self):
+        # Imported in the worker, after main() chose the metrics mode:
+        # prometheus-client reads PROMETHEUS_MULTIPROC_DIR when imported.
+        from placement.wsgi import app as wsgi_app
         return wsgi_app.init_application(self.oslo_argv)
+
+
+def _metrics_options(oslo_argv):
+    """gunicorn hooks for prometheus-client's multi-process mode: a
+    directory for the workers' values (a private one unless
+    PROMETHEUS_MULTIPROC_DIR names one), emptied at start; an exited
+    worker's live gauges dropped; with [metrics] serve = port, the
+    listener in the master, which outlives every worker."""
+    conf = placement_conf.load(oslo_argv)
+    if conf.metrics.serve == 'none':
+        return {}
+    private = None
+    if not os.environ.get('PROMETHEUS_MULTIPROC_DIR'):
+        private = tempfile.mkdtemp(prefix='placement-metrics-')
+        os.environ['PROMETHEUS_MULTIPROC_DIR'] = private
+    from placement import metrics
+
+    def on_starting(server):
+        metrics.clear_multiprocess_dir()
+
+    def when_ready(server):
+        if conf.metrics.serve == 'port':
+            metrics.serve_on_port(conf)
+
+    def child_exit(server, worker):
+        metrics.worker_exited(worker.pid)
+
+    def on_exit(server):
+        if private:
+            shutil.rmtree(private, ignore_errors=True)
+
+    return {'on_starting': on_starting, 'when_ready': when_ready,
+            'child_exit': child_exit, 'on_exit': on_exit}
 
 
 def parse_args(argv=None):
@@ -69,6 +107,7 @@ def main(argv=None):
         'control_socket_disable': True,
         'proc_name': 'placement-api',
     }
+    options.update(_metrics_options(oslo_argv))
     gunicorn_errors.install()
     PlacementServer(options, oslo_argv).run()
 

@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from placement import conf as placement_conf
 from placement.db import migration
 from placement.db import standard
+from placement import metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -110,14 +111,35 @@ def is_sqlite_lock_error(exc):
             'database is locked' in str(exc))
 
 
+def _retry_kind(exc):
+    """The placement_db_retries kind of an aborted transaction, or None."""
+    if isinstance(exc, db_exc.DBDeadlock):
+        # Galera reports a failed certification as a deadlock (1213).
+        return ('certification_failure' if 'wsrep' in str(exc).lower()
+                else 'deadlock')
+    if is_sqlite_lock_error(exc):
+        return 'sqlite_locked'
+    return None
+
+
 def retry_on_deadlock(fn):
     """Re-run ``fn`` (which must open and commit its own transaction) when
-    the database aborted it for a deadlock or a lock timeout."""
+    the database aborted it for a deadlock or a lock timeout; every aborted
+    attempt is counted in the metrics."""
+    @functools.wraps(fn)
+    def counted(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:
+            kind = _retry_kind(exc)
+            if kind:
+                metrics.retried(kind)
+            raise
     return oslo_db_api.wrap_db_retry(
         max_retries=MAX_DEADLOCK_RETRIES, retry_on_deadlock=True,
         retry_interval=0.02, inc_retry_interval=True,
         max_retry_interval=0.5, jitter=True,
-        exception_checker=is_sqlite_lock_error)(fn)
+        exception_checker=is_sqlite_lock_error)(counted)
 
 
 def _tune_engine(engine):

@@ -1,6 +1,9 @@
 """GET /allocation_candidates: where a set of resources could be
 allocated, with a summary of every provider involved."""
+import time
+
 from placement.handlers import util
+from placement import metrics
 from placement import microversion
 from placement.objects.search import candidates as candidate_search
 from placement.policies import allocation_candidate as policies
@@ -33,9 +36,12 @@ def _encoded_answer(context, query, version):
     """The answer as JSON text. The search's objects and the body die when
     this returns, before the garbage collector resumes: had they survived
     it, its first collection would walk every one of them."""
+    started = time.perf_counter()
     result = candidate_search.find(
         context, query, all_resources=version >= (1, 27),
         with_traits=version >= (1, 17))
+    metrics.candidate_search(len(result.candidates),
+                             time.perf_counter() - started)
     uuid_of = {rp_id: s.uuid for rp_id, s in result.summaries.items()}
     resources = _ResourcesBodies(result.class_names)
     return util.dumps({

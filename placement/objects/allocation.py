@@ -40,6 +40,7 @@ import sqlalchemy as sa
 from placement.db import api as db_api
 from placement.db import tables
 from placement import exception
+from placement import metrics
 from placement.objects import consumer as consumer_obj
 from placement.objects import generation as generation_mod
 from placement.objects import inventory as inv_obj
@@ -306,6 +307,7 @@ def retrying(ctx, attempt):
         try:
             return attempt(ctx)
         except _Retry:
+            metrics.retried('generation_race')
             LOG.debug('Allocation write lost a race (attempt %d of %d)',
                       number + 1, retries + 1)
     raise exception.ConcurrentUpdateDetected(

@@ -2,11 +2,13 @@
 database, middleware."""
 import gc
 import logging
+import os
 
 from oslo_log import log as oslo_logging
 
 from placement import conf as placement_conf
 from placement import deploy
+from placement import metrics
 
 LOG = logging.getLogger(__name__)
 
@@ -20,6 +22,11 @@ def init_application(argv=None, config_files=None):
         LOG.warning('auth_strategy is noauth2: requests are not '
                     'authenticated. For local use and testing only.')
     application = deploy.loadapp(conf)
+    if (conf.metrics.serve == 'port' and
+            not os.environ.get(metrics.LISTENER_ENV)):
+        # Not under placement-api (whose master listens): the first
+        # process to bind the port serves every process's metrics.
+        metrics.serve_on_port(conf)
     # What exists now (modules, config, the app) lives as long as the
     # process: keep it out of the cyclic collector's generations so that
     # collections during requests only walk the requests' own objects.
