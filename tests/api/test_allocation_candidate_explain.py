@@ -195,3 +195,14 @@ def test_a_bounded_search_stops_like_the_candidates(client, cloud):
     assert body['search']['trees_examined'] == 5
     # The funnel still counts every provider.
     assert body['groups'][0]['left'] == 5
+
+
+def test_amounts_beyond_any_column_are_no_error(client, cloud):
+    query = '?resources=VCPU:99999999999999999999999&limit=%d' % (2 ** 70)
+    listed = client.get(AC + query)
+    explained = client.get(EX + query)
+    assert explained.status == listed.status, (explained, listed)
+    if explained.status == 200:
+        body = explained.json
+        assert body['candidates'] == 0
+        assert body['groups'][0]['constraints'][1]['kept'] == 0

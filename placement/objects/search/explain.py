@@ -50,6 +50,16 @@ class _Step:
     kind: str = ''
 
 
+# Amounts are compared in SQL no larger than this: every database can
+# hold it, and no inventory has that much of anything (columns are 32-bit;
+# even a large allocation ratio stays far below).
+_SQL_MAX_AMOUNT = 2 ** 62
+
+
+def _sql_amount(amount):
+    return min(amount, _SQL_MAX_AMOUNT)
+
+
 def _flag(condition):
     return sa.case((condition, 1), else_=0)
 
@@ -98,7 +108,7 @@ class _Funnel:
         provider row joined to the pivot."""
         per_class = []
         for i, class_id in enumerate(self.classes):
-            amount = self.group.resources[class_id]
+            amount = _sql_amount(self.group.resources[class_id])
             has = sa.func.coalesce(pivot.c['has%d' % i], 0) == 1
             cap = pivot.c['free%d' % i] >= amount
             unit = sa.and_(pivot.c['min%d' % i] <= amount,
@@ -109,145 +119,179 @@ class _Funnel:
 
     def _build(self):
         group = self.group
-        pivot = _pivot(self.classes) if self.classes else None
-        rp_id = _rp.c.id
-        source = _rp
-        if pivot is not None:
-            source = _rp.outerjoin(pivot, pivot.c.rp_id == rp_id)
-        per_class = (self._provider_conditions(pivot)
-                     if pivot is not None else [])
         traits = group.traits
         in_aggs = sql._providers_in if group.single else sql._self_or_root_in
-        no_forbidden_traits = (
-            rp_id.not_in(sql._providers_with(traits.forbidden))
-            if traits.forbidden else sa.true())
-        no_forbidden_aggs = (
-            rp_id.not_in(in_aggs(group.forbidden_aggs))
-            if group.forbidden_aggs else sa.true())
-        # (step body, per provider condition, how a tree combines it)
-        # where a tree either needs one provider meeting the condition
-        # ('any') or, for each class, one provider serving the class that
-        # meets it ('serving').
+
+        def with_traits(trait_ids):
+            return lambda rp_id, root_id: rp_id.in_(
+                sql._providers_with(trait_ids))
+
+        def without_traits(rp_id, root_id):
+            return rp_id.not_in(sql._providers_with(traits.forbidden))
+
+        def in_aggregates(agg_ids):
+            if not agg_ids:  # only unknown aggregates: nothing matches
+                return lambda rp_id, root_id: sa.false()
+            return lambda rp_id, root_id: rp_id.in_(in_aggs(agg_ids))
+
+        def outside_aggregates(rp_id, root_id):
+            return rp_id.not_in(in_aggs(group.forbidden_aggs))
+
+        tree_root = group.tree_root if group.tree_root is not None else -1
+
+        def in_tree(rp_id, root_id):
+            return root_id == tree_root
+
+        # (step body, condition on a provider (id, root id) or None for
+        # the inventory steps, how a tree combines it, kind). A tree meets
+        # an 'any' step when one of its providers does, a 'serving' step
+        # when every class has a provider that serves it and meets the
+        # step and the 'serving' steps before it.
         plan = []
-        for i, class_id in enumerate(self.classes):
-            plan.append(({'constraint': 'resource_class',
-                          'resource_class': self.class_names[class_id]},
-                         per_class[i][0], ('class', i, 1), 'present'))
-        for i, class_id in enumerate(self.classes):
-            plan.append(({'constraint': 'capacity',
-                          'resource_class': self.class_names[class_id],
-                          'requested': group.resources[class_id]},
-                         per_class[i][1], ('class', i, 2), 'capacity'))
-        for i, class_id in enumerate(self.classes):
-            plan.append(({'constraint': 'min_unit/max_unit/step_size',
-                          'resource_class': self.class_names[class_id],
-                          'requested': group.resources[class_id]},
-                         per_class[i][2], ('class', i, 3), 'units'))
-        for trait_id in sorted(traits.required,
-                               key=self.trait_names.get):
+        for level, kind, name in ((1, 'present', 'resource_class'),
+                                  (2, 'capacity', 'capacity'),
+                                  (3, 'units',
+                                   'min_unit/max_unit/step_size')):
+            for i, class_id in enumerate(self.classes):
+                body = {'constraint': name,
+                        'resource_class': self.class_names[class_id]}
+                if level > 1:
+                    body['requested'] = group.resources[class_id]
+                plan.append((body, None, ('class', i, level), kind))
+        for trait_id in sorted(traits.required, key=self.trait_names.get):
             plan.append(({'constraint': 'required_trait',
                           'trait': self.trait_names[trait_id]},
-                         rp_id.in_(sql._providers_with([trait_id])),
-                         ('any',), 'trait'))
+                         with_traits([trait_id]), ('any',), 'trait'))
         if traits.forbidden:
             plan.append(({'constraint': 'forbidden_traits',
                           'traits': sorted(self.trait_names[t]
                                            for t in traits.forbidden)},
-                         no_forbidden_traits, ('serving',), 'trait'))
+                         without_traits, ('serving',), 'trait'))
         for trait_ids in traits.any_of:
             plan.append(({'constraint': 'any_of_traits',
                           'traits': sorted(self.trait_names[t]
                                            for t in trait_ids)},
-                         rp_id.in_(sql._providers_with(trait_ids)),
-                         ('any',), 'trait'))
+                         with_traits(trait_ids), ('any',), 'trait'))
         for uuids, agg_ids in zip(self.names.aggregates.member_of,
                                   group.member_of):
             plan.append(({'constraint': 'member_of',
                           'aggregates': sorted(uuids)},
-                         rp_id.in_(in_aggs(agg_ids)) if agg_ids
-                         else sa.false(), ('any',), 'aggregate'))
+                         in_aggregates(agg_ids), ('any',), 'aggregate'))
         if self.names.aggregates.forbidden:
             plan.append(({'constraint': 'forbidden_aggregates',
                           'aggregates': sorted(
                               self.names.aggregates.forbidden)},
-                         no_forbidden_aggs, ('serving',), 'aggregate'))
+                         outside_aggregates if group.forbidden_aggs
+                         else (lambda rp_id, root_id: sa.true()),
+                         ('serving',), 'aggregate'))
         if self.names.in_tree is not None:
-            root = group.tree_root if group.tree_root is not None else -1
             plan.append(({'constraint': 'in_tree',
                           'resource_provider': self.names.in_tree},
-                         _rp.c.root_provider_id == root, ('any',),
-                         'tree'))
+                         in_tree, ('any',), 'tree'))
         self.plan = plan
-        if self.trees:
-            self.units = self._tree_units(source, plan, per_class, pivot)
-        else:
-            columns = [_rp.c.id.label('id'), _rp.c.uuid.label('uuid'),
-                       _rp.c.name.label('name')]
-            columns += [_flag(cond).label('f%d' % k)
-                        for k, (_b, cond, _c, _k) in enumerate(plan)]
-            columns += self._detail_columns(pivot)
-            self.units = sa.select(*columns).select_from(source)
+        self.units = (self._tree_units() if self.trees
+                      else self._provider_units())
 
-    def _detail_columns(self, pivot):
-        return [pivot.c['free%d' % i].label('free%d' % i)
-                for i in range(len(self.classes))] if pivot is not None else []
+    def _provider_units(self):
+        """One row per provider: f<k> is 1 when it meets constraint k."""
+        pivot = _pivot(self.classes) if self.classes else None
+        source = _rp
+        per_class = []
+        if pivot is not None:
+            source = _rp.outerjoin(pivot, pivot.c.rp_id == _rp.c.id)
+            per_class = self._provider_conditions(pivot)
+        columns = [_rp.c.id.label('id'), _rp.c.uuid.label('uuid'),
+                   _rp.c.name.label('name')]
+        for k, (_body, cond, how, _kind) in enumerate(self.plan):
+            if cond is None:
+                _tag, i, level = how
+                condition = per_class[i][level - 1]
+            else:
+                condition = cond(_rp.c.id, _rp.c.root_provider_id)
+            columns.append(_flag(condition).label('f%d' % k))
+        if pivot is not None:
+            columns += [pivot.c['free%d' % i].label('free%d' % i)
+                        for i in range(len(self.classes))]
+        return sa.select(*columns).select_from(source)
 
-    def _tree_units(self, source, plan, per_class, pivot):
-        """One row per tree: f<k> is 1 when the tree meets constraint k,
-        with the most free of each class on one provider of the tree."""
-        # A provider serves class i at level L when it meets the class's
-        # first L conditions (has, capacity, units) and every 'serving'
-        # condition before the current step.
+    def _tree_units(self):
+        """One row per tree (root provider): f<k> is 1 when the tree meets
+        constraint k, with the most free of each class on one provider of
+        the tree. The inventory steps and the 'serving' steps are one
+        GROUP BY root over the inventory rows of the requested classes;
+        the 'any' steps are semi-joins on the roots."""
+        group = self.group
+        usage = sql._usage(class_ids=self.classes)
+        free = sql._CAPACITY - sa.func.coalesce(usage.c.used, 0)
+        member = _rp.alias('member')
+        row_rp = _inv.c.resource_provider_id
+        row_root = member.c.root_provider_id
+        levels = []
+        for i, class_id in enumerate(self.classes):
+            amount = _sql_amount(group.resources[class_id])
+            levels.append((
+                _inv.c.resource_class_id == class_id,
+                free >= amount,
+                sa.and_(_inv.c.min_unit <= amount, _inv.c.max_unit >= amount,
+                        sa.literal(amount) % _inv.c.step_size == 0)))
+        per_root = [row_root.label('root_id')]
+        tree_flags = {}
         serving_before = []
-        provider_columns = [_rp.c.root_provider_id.label('root_id')]
-        tree_flags = []
-        for k, (_body, cond, how, _kind) in enumerate(plan):
+        for k, (_body, cond, how, _kind) in enumerate(self.plan):
             if how[0] == 'class':
                 _tag, i, level = how
-                conds = list(per_class[i][:level])
-                provider_columns.append(
-                    _flag(sa.and_(*conds)).label('p%d' % k))
-                tree_flags.append(('one', ['p%d' % k]))
-            elif how[0] == 'any':
-                provider_columns.append(_flag(cond).label('p%d' % k))
-                tree_flags.append(('one', ['p%d' % k]))
-            else:
+                per_root.append(sa.func.max(_flag(sa.and_(
+                    *levels[i][:level]))).label('f%d' % k))
+            elif how[0] == 'serving':
                 serving_before.append(cond)
-                names = []
-                for i in range(len(self.classes)):
-                    name = 'p%d_%d' % (k, i)
-                    provider_columns.append(_flag(sa.and_(
-                        *per_class[i], *serving_before)).label(name))
-                    names.append(name)
-                if not names:  # a group without resources
-                    provider_columns.append(_flag(sa.and_(
-                        *serving_before)).label('p%d' % k))
-                    names = ['p%d' % k]
-                tree_flags.append(('all', names))
-        for i in range(len(self.classes)):
-            provider_columns.append(sa.case(
-                (per_class[i][0], pivot.c['free%d' % i])).label(
-                    'free%d' % i))
-        providers = sa.select(*provider_columns).select_from(
-            source).subquery('tree_providers')
-        tree = _rp.alias('tree_root')
-        columns = [providers.c.root_id.label('id')]
-        for k, (how, names) in enumerate(tree_flags):
-            maxes = [sa.func.max(providers.c[n]) for n in names]
-            if len(maxes) == 1:
-                columns.append(maxes[0].label('f%d' % k))
+                if self.classes:
+                    serving = [c(row_rp, row_root) for c in serving_before]
+                    per_root.append(_flag(sa.and_(*[
+                        sa.func.max(_flag(sa.and_(*levels[i],
+                                                  *serving))) == 1
+                        for i in range(len(self.classes))])).label(
+                            'f%d' % k))
+                else:
+                    tree_flags[k] = list(serving_before)
             else:
-                columns.append(_flag(sa.and_(*[m == 1 for m in maxes]))
+                tree_flags[k] = [cond]
+        per_root += [sa.func.max(sa.case((levels[i][0], free))).label(
+            'free%d' % i) for i in range(len(self.classes))]
+        root = _rp.alias('root')
+        columns = [root.c.id.label('id'), root.c.uuid.label('uuid'),
+                   root.c.name.label('name')]
+        source = root
+        agg = None
+        if self.classes:
+            agg = (sa.select(*per_root)
+                   .select_from(
+                       _inv.join(member, member.c.id ==
+                                 _inv.c.resource_provider_id)
+                       .outerjoin(usage, sa.and_(
+                           usage.c.resource_provider_id ==
+                           _inv.c.resource_provider_id,
+                           usage.c.resource_class_id ==
+                           _inv.c.resource_class_id)))
+                   .where(sql._in(_inv.c.resource_class_id, self.classes))
+                   .group_by(row_root).subquery('per_root'))
+            source = root.outerjoin(agg, agg.c.root_id == root.c.id)
+        for k in range(len(self.plan)):
+            if k in tree_flags:
+                # Some provider of the tree meets the conditions.
+                tree = _rp.alias('in_tree%d' % k)
+                conds = [c(tree.c.id, tree.c.root_provider_id)
+                         for c in tree_flags[k]]
+                columns.append(_flag(root.c.id.in_(
+                    sa.select(tree.c.root_provider_id)
+                    .where(*conds))).label('f%d' % k))
+            else:
+                columns.append(sa.func.coalesce(agg.c['f%d' % k], 0)
                                .label('f%d' % k))
-        for i in range(len(self.classes)):
-            columns.append(sa.func.max(providers.c['free%d' % i]).label(
-                'free%d' % i))
-        per_tree = sa.select(*columns).group_by(providers.c.root_id
-                                                ).subquery('per_tree')
-        return (sa.select(per_tree, tree.c.uuid.label('uuid'),
-                          tree.c.name.label('name'))
-                .select_from(per_tree.outerjoin(
-                    tree, tree.c.id == per_tree.c.id)))
+        if agg is not None:
+            columns += [agg.c['free%d' % i].label('free%d' % i)
+                        for i in range(len(self.classes))]
+        return (sa.select(*columns).select_from(source)
+                .where(root.c.parent_provider_id.is_(None)))
 
     # -- the statement ---------------------------------------------------
 
@@ -284,7 +328,8 @@ class _Funnel:
             failed.label('failed'), sa.func.count().label('n'),
             no_text.label('uuid'), no_text.label('name'),
             *[sa.func.max(f) for f in free],
-            *[sa.func.sum(sa.case((free[i] >= amount, 1), else_=0))
+            *[sa.func.sum(sa.case((free[i] >= _sql_amount(amount), 1),
+                                  else_=0))
               for i in range(n_classes) for amount in fallbacks[i]]
         ).select_from(units).group_by(failed)
         shortfall = sa.literal(0)
@@ -292,7 +337,8 @@ class _Funnel:
                           in enumerate(self.plan) if kind == 'capacity']
         if capacity_steps:
             shortfall = sa.case(*[
-                (failed == k, self.group.resources[self.classes[i]] -
+                (failed == k,
+                 _sql_amount(self.group.resources[self.classes[i]]) -
                  sa.func.coalesce(free[i], 0))
                 for k, i in capacity_steps], else_=0)
         closest = (
