@@ -206,3 +206,18 @@ def test_amounts_beyond_any_column_are_no_error(client, cloud):
         body = explained.json
         assert body['candidates'] == 0
         assert body['groups'][0]['constraints'][1]['kept'] == 0
+
+
+def test_forbidden_aggregates_and_traits_in_both_kinds_of_group(client,
+                                                                 cloud):
+    query = ('?resources=VCPU:1&member_of=!%s'
+             '&resources1=VCPU:1&required1=!HW_CPU_X86_AVX2'
+             '&group_policy=none' % cloud['agg'])
+    body = client.get(EX + query).json
+    groups = {g['suffix']: g for g in body['groups']}
+    # Trees: cn1 and cn3 are in the forbidden aggregate.
+    assert _steps(groups[''])[-1] == ('forbidden_aggregates', None, 3, 2)
+    # Providers with VCPU: cn1..cn4, numa0, numa1; cn1, cn2 have AVX2.
+    assert _steps(groups['1'])[-1] == ('forbidden_traits', None, 4, 2)
+    found = client.get(AC + query).json['allocation_requests']
+    assert body['candidates'] == len(found) > 0

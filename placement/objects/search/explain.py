@@ -64,26 +64,46 @@ def _flag(condition):
     return sa.case((condition, 1), else_=0)
 
 
-def _pivot(classes):
-    """Subquery: per provider with inventory of one of ``classes`` (ids),
-    per class i of the list: has<i>, free<i> (capacity - used), min<i>,
-    max<i>, step<i>."""
+def _inventory_rows(classes):
+    """(FROM clause, free) of the inventory rows of ``classes`` with their
+    usage, and the free amount of a row (capacity - used)."""
     usage = sql._usage(class_ids=classes)
     free = sql._CAPACITY - sa.func.coalesce(usage.c.used, 0)
+    rows = _inv.outerjoin(usage, sa.and_(
+        usage.c.resource_provider_id == _inv.c.resource_provider_id,
+        usage.c.resource_class_id == _inv.c.resource_class_id))
+    return rows, free
+
+
+def _level(class_id, amount, free, serving=()):
+    """SQL: how far an inventory row gets for ``amount`` of ``class_id``:
+    0 another class, 1 the class without room, 2 room but not in its
+    units (min_unit/max_unit/step_size), 3 + j when it fails the j-th
+    condition of ``serving``, 3 + len(serving) when it serves. One number
+    per row and one MAX per unit instead of one aggregate per check."""
+    amount = _sql_amount(amount)
+    whens = [(_inv.c.resource_class_id != class_id, 0),
+             (free < amount, 1),
+             (sa.not_(sa.and_(_inv.c.min_unit <= amount,
+                              _inv.c.max_unit >= amount,
+                              sa.literal(amount) % _inv.c.step_size == 0)),
+              2)]
+    whens += [(sa.not_(cond), 3 + j) for j, cond in enumerate(serving)]
+    return sa.case(*whens, else_=3 + len(serving))
+
+
+def _pivot(group, classes):
+    """Subquery: per provider with inventory of one of ``classes`` (ids),
+    per class i of the list: level<i> (see _level) and free<i>."""
+    rows, free = _inventory_rows(classes)
     columns = [_inv.c.resource_provider_id.label('rp_id')]
     for i, class_id in enumerate(classes):
-        mine = _inv.c.resource_class_id == class_id
         columns += [
-            sa.func.max(sa.case((mine, 1), else_=0)).label('has%d' % i),
-            sa.func.max(sa.case((mine, free))).label('free%d' % i),
-            sa.func.max(sa.case((mine, _inv.c.min_unit))).label('min%d' % i),
-            sa.func.max(sa.case((mine, _inv.c.max_unit))).label('max%d' % i),
-            sa.func.max(sa.case((mine, _inv.c.step_size))).label(
-                'step%d' % i)]
-    return (sa.select(*columns)
-            .select_from(_inv.outerjoin(usage, sa.and_(
-                usage.c.resource_provider_id == _inv.c.resource_provider_id,
-                usage.c.resource_class_id == _inv.c.resource_class_id)))
+            sa.func.max(_level(class_id, group.resources[class_id], free)
+                        ).label('level%d' % i),
+            sa.func.max(sa.case((_inv.c.resource_class_id == class_id,
+                                 free))).label('free%d' % i)]
+    return (sa.select(*columns).select_from(rows)
             .where(sql._in(_inv.c.resource_class_id, classes))
             .group_by(_inv.c.resource_provider_id).subquery('pivot'))
 
@@ -107,20 +127,14 @@ class _Funnel:
         """Per class: (has, fits capacity, fits units); SQL over one
         provider row joined to the pivot."""
         per_class = []
-        for i, class_id in enumerate(self.classes):
-            amount = _sql_amount(self.group.resources[class_id])
-            has = sa.func.coalesce(pivot.c['has%d' % i], 0) == 1
-            cap = pivot.c['free%d' % i] >= amount
-            unit = sa.and_(pivot.c['min%d' % i] <= amount,
-                           pivot.c['max%d' % i] >= amount,
-                           sa.literal(amount) % pivot.c['step%d' % i] == 0)
-            per_class.append((has, cap, unit))
+        for i in range(len(self.classes)):
+            level = sa.func.coalesce(pivot.c['level%d' % i], 0)
+            per_class.append((level >= 1, level >= 2, level >= 3))
         return per_class
 
     def _build(self):
         group = self.group
         traits = group.traits
-        in_aggs = sql._providers_in if group.single else sql._self_or_root_in
 
         def with_traits(trait_ids):
             return lambda rp_id, root_id: rp_id.in_(
@@ -129,13 +143,23 @@ class _Funnel:
         def without_traits(rp_id, root_id):
             return rp_id.not_in(sql._providers_with(traits.forbidden))
 
+        # A tree step of the unsuffixed group needs some provider of the
+        # tree, or its root, in the aggregates: the root is a provider of
+        # the tree, so "a provider of the tree is in them" says it, with
+        # a plain semi-join. A provider serving it must not be in a
+        # forbidden aggregate, nor its root.
         def in_aggregates(agg_ids):
             if not agg_ids:  # only unknown aggregates: nothing matches
                 return lambda rp_id, root_id: sa.false()
-            return lambda rp_id, root_id: rp_id.in_(in_aggs(agg_ids))
+            return lambda rp_id, root_id: rp_id.in_(
+                sql._providers_in(agg_ids))
 
         def outside_aggregates(rp_id, root_id):
-            return rp_id.not_in(in_aggs(group.forbidden_aggs))
+            forbidden = group.forbidden_aggs
+            if group.single:
+                return rp_id.not_in(sql._providers_in(forbidden))
+            return sa.and_(rp_id.not_in(sql._providers_in(forbidden)),
+                           root_id.not_in(sql._providers_in(forbidden)))
 
         tree_root = group.tree_root if group.tree_root is not None else -1
 
@@ -194,7 +218,7 @@ class _Funnel:
 
     def _provider_units(self):
         """One row per provider: f<k> is 1 when it meets constraint k."""
-        pivot = _pivot(self.classes) if self.classes else None
+        pivot = _pivot(self.group, self.classes) if self.classes else None
         source = _rp
         per_class = []
         if pivot is not None:
@@ -218,75 +242,60 @@ class _Funnel:
         """One row per tree (root provider): f<k> is 1 when the tree meets
         constraint k, with the most free of each class on one provider of
         the tree. The inventory steps and the 'serving' steps are one
-        GROUP BY root over the inventory rows of the requested classes;
-        the 'any' steps are semi-joins on the roots."""
+        GROUP BY root over the inventory rows of the requested classes
+        (the best level per class, see _level); the 'any' steps are
+        semi-joins on the roots."""
         group = self.group
-        usage = sql._usage(class_ids=self.classes)
-        free = sql._CAPACITY - sa.func.coalesce(usage.c.used, 0)
         member = _rp.alias('member')
         row_rp = _inv.c.resource_provider_id
         row_root = member.c.root_provider_id
-        levels = []
-        for i, class_id in enumerate(self.classes):
-            amount = _sql_amount(group.resources[class_id])
-            levels.append((
-                _inv.c.resource_class_id == class_id,
-                free >= amount,
-                sa.and_(_inv.c.min_unit <= amount, _inv.c.max_unit >= amount,
-                        sa.literal(amount) % _inv.c.step_size == 0)))
-        per_root = [row_root.label('root_id')]
-        tree_flags = {}
-        serving_before = []
-        for k, (_body, cond, how, _kind) in enumerate(self.plan):
-            if how[0] == 'class':
-                _tag, i, level = how
-                per_root.append(sa.func.max(_flag(sa.and_(
-                    *levels[i][:level]))).label('f%d' % k))
-            elif how[0] == 'serving':
-                serving_before.append(cond)
-                if self.classes:
-                    serving = [c(row_rp, row_root) for c in serving_before]
-                    per_root.append(_flag(sa.and_(*[
-                        sa.func.max(_flag(sa.and_(*levels[i],
-                                                  *serving))) == 1
-                        for i in range(len(self.classes))])).label(
-                            'f%d' % k))
-                else:
-                    tree_flags[k] = list(serving_before)
-            else:
-                tree_flags[k] = [cond]
-        per_root += [sa.func.max(sa.case((levels[i][0], free))).label(
-            'free%d' % i) for i in range(len(self.classes))]
+        serving = [cond for _b, cond, how, _k in self.plan
+                   if how[0] == 'serving']
         root = _rp.alias('root')
         columns = [root.c.id.label('id'), root.c.uuid.label('uuid'),
                    root.c.name.label('name')]
         source = root
+        levels = []
         agg = None
         if self.classes:
+            rows, free = _inventory_rows(self.classes)
+            per_root = [row_root.label('root_id')]
+            for i, class_id in enumerate(self.classes):
+                per_root += [
+                    sa.func.max(_level(
+                        class_id, group.resources[class_id], free,
+                        [c(row_rp, row_root) for c in serving])
+                    ).label('level%d' % i),
+                    sa.func.max(sa.case((_inv.c.resource_class_id ==
+                                         class_id, free))).label(
+                                             'free%d' % i)]
             agg = (sa.select(*per_root)
-                   .select_from(
-                       _inv.join(member, member.c.id ==
-                                 _inv.c.resource_provider_id)
-                       .outerjoin(usage, sa.and_(
-                           usage.c.resource_provider_id ==
-                           _inv.c.resource_provider_id,
-                           usage.c.resource_class_id ==
-                           _inv.c.resource_class_id)))
+                   .select_from(rows.join(member, member.c.id == row_rp))
                    .where(sql._in(_inv.c.resource_class_id, self.classes))
                    .group_by(row_root).subquery('per_root'))
             source = root.outerjoin(agg, agg.c.root_id == root.c.id)
-        for k in range(len(self.plan)):
-            if k in tree_flags:
-                # Some provider of the tree meets the conditions.
-                tree = _rp.alias('in_tree%d' % k)
-                conds = [c(tree.c.id, tree.c.root_provider_id)
-                         for c in tree_flags[k]]
-                columns.append(_flag(root.c.id.in_(
-                    sa.select(tree.c.root_provider_id)
-                    .where(*conds))).label('f%d' % k))
+            levels = [sa.func.coalesce(agg.c['level%d' % i], 0)
+                      for i in range(len(self.classes))]
+        served = 0
+        for k, (_body, cond, how, _kind) in enumerate(self.plan):
+            if how[0] == 'class':
+                _tag, i, level = how
+                flag = levels[i] >= level
+            elif how[0] == 'serving' and levels:
+                served += 1
+                flag = sa.and_(*[lvl >= 3 + served for lvl in levels])
             else:
-                columns.append(sa.func.coalesce(agg.c['f%d' % k], 0)
-                               .label('f%d' % k))
+                # Some provider of the tree meets the condition(s).
+                tree = _rp.alias('in_tree%d' % k)
+                if how[0] == 'serving':
+                    served += 1
+                    conds = [c(tree.c.id, tree.c.root_provider_id)
+                             for c in serving[:served]]
+                else:
+                    conds = [cond(tree.c.id, tree.c.root_provider_id)]
+                flag = root.c.id.in_(sa.select(tree.c.root_provider_id)
+                                     .where(*conds))
+            columns.append(_flag(flag).label('f%d' % k))
         if agg is not None:
             columns += [agg.c['free%d' % i].label('free%d' % i)
                         for i in range(len(self.classes))]
@@ -316,9 +325,17 @@ class _Funnel:
         smaller amounts that fit, in one statement over the units (one
         pass over the providers): UNION ALL of the counts per first
         failed constraint and of the closest units."""
-        units = self.units.cte('units')
-        failed = self._failed(units)
         n_classes = len(self.classes)
+        # The first failed constraint is computed once per unit, where the
+        # CASE stops at it: later checks (subqueries on traits and
+        # aggregates) run only for the units that got that far.
+        flags = self.units.subquery('flags')
+        units = sa.select(
+            flags.c.id, flags.c.uuid, flags.c.name,
+            self._failed(flags).label('failed'),
+            *[flags.c['free%d' % i] for i in range(n_classes)]
+        ).cte('units')
+        failed = units.c.failed
         free = [units.c['free%d' % i] for i in range(n_classes)]
         fallbacks = [self._fallbacks(i) for i in range(n_classes)]
         no_text = sa.cast(sa.null(), sa.String(255))
