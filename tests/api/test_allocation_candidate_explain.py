@@ -221,3 +221,16 @@ def test_forbidden_aggregates_and_traits_in_both_kinds_of_group(client,
     assert _steps(groups['1'])[-1] == ('forbidden_traits', None, 4, 2)
     found = client.get(AC + query).json['allocation_requests']
     assert body['candidates'] == len(found) > 0
+
+
+def test_groups_that_fit_alone_but_not_together(client, cloud):
+    # 5 VCPU fits cn1..cn4 (8 each) once, never twice.
+    query = '?resources1=VCPU:5&resources2=VCPU:5&group_policy=none'
+    body = client.get(EX + query).json
+    request = {s['constraint']: s for s in body['request']}
+    assert request['every_group_in_one_tree']['kept'] == 4
+    assert request['combination'] == {'constraint': 'combination',
+                                      'kept': 0, 'eliminated': 4}
+    assert body['candidates'] == 0
+    assert body['suggestions'][0].startswith(
+        '4 trees can serve each group on its own but not all of them')

@@ -527,7 +527,10 @@ def _request_steps(search, funnels, bound):
         kept -= totals['group_policy']
         steps.append({'constraint': 'group_policy', 'policy': 'isolate',
                       'kept': kept, 'eliminated': totals['group_policy']})
-    steps.append({'constraint': 'amounts_combined',
+    # What only a whole candidate can check: the amounts of several
+    # groups on one provider, and the unsuffixed group's traits over the
+    # providers it actually uses (the funnel took the whole tree's).
+    steps.append({'constraint': 'combination',
                   'kept': totals['combined'],
                   'eliminated': kept - totals['combined']})
     returned = count if bound is None else min(count, bound)
@@ -656,6 +659,12 @@ def _request_suggestions(steps):
             if step['constraint'] == 'every_group_in_one_tree':
                 return ['no tree can serve every group at once: each group '
                         'has providers, but never in the same tree']
+            if step['constraint'] == 'combination':
+                return ['%d trees can serve each group on its own but not '
+                        'all of them together (the same providers would '
+                        'need more than they have, or the unsuffixed '
+                        "group's traits are not on the providers it uses)"
+                        % previous]
             return ['without %s, %d trees would pass it' % (
                 step['constraint'], previous)]
         previous = step.get('kept')
