@@ -2,7 +2,8 @@
 
 Outermost first::
 
-    PathDecoder -> RequestId -> CORS (when [cors] allowed_origin is set)
+    /healthcheck (oslo.middleware, unless disabled) -> PathDecoder
+      -> RequestId -> RequestLog -> CORS (when [cors] allowed_origin is set)
       -> metrics (unless [metrics] serve = none)
       -> FaultWrapper -> auth (keystone | noauth2) -> ContextMiddleware
       -> MicroversionMiddleware -> BodyGuard -> Router
@@ -18,8 +19,10 @@ from placement.db import migration
 from placement.middleware import auth
 from placement.middleware import context as context_mw
 from placement.middleware import fault
+from placement.middleware import healthcheck
 from placement.middleware import metrics as metrics_mw
 from placement.middleware import request_guard
+from placement.middleware import requestlog
 from placement import conf as placement_conf
 from placement import microversion
 from placement import policy
@@ -53,8 +56,10 @@ def build_app(conf, db):
     application = fault.FaultWrapper(application)
     application = metrics_mw.wrap(application, conf, db)
     application = _cors(application, conf)
+    application = requestlog.RequestLog(application)
     application = PlacementRequestId(application)
     application = request_guard.PathDecoder(application)
+    application = healthcheck.wrap(application, conf)
     return application
 
 

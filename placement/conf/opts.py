@@ -4,11 +4,12 @@ from oslo_middleware import cors
 from placement.conf import api
 from placement.conf import base
 from placement.conf import database
+from placement.conf import healthcheck
 from placement.conf import metrics
 from placement.conf import placement
 from placement.conf import workarounds
 
-MODULES = (api, base, database, placement, workarounds, metrics)
+MODULES = (api, base, database, healthcheck, placement, workarounds, metrics)
 
 
 def list_opts():

@@ -49,16 +49,53 @@ class NoAuthMiddleware:
         return self.application
 
 
+# keystonemiddleware waits for keystone without any limit by default, so a
+# keystone that accepts connections but never answers held a worker until
+# the WSGI server killed it. These bound each call to keystone (seconds)
+# and the reconnection attempts after a refused or timed out connection;
+# [keystone_authtoken] in placement.conf overrides them.
+KEYSTONE_DEFAULTS = {'http_connect_timeout': 5,
+                     'http_request_max_retries': 1}
+
+KEYSTONE_UNAVAILABLE = ('The identity service (keystone) could not be '
+                        'reached or did not answer in time, so the token '
+                        'could not be validated. The request was not '
+                        'carried out; try again later.')
+
+_REACHED = 'placement.auth.reached_application'
+
+
 class KeystoneMiddleware:
     """keystonemiddleware's auth_token, configured from [keystone_authtoken]
-    of the application's ConfigOpts, bypassed for the root document."""
+    of the application's ConfigOpts, bypassed for the root document.
+
+    A 503 from auth_token itself (keystone unreachable or too slow) is
+    answered in placement's JSON error format; one from the application
+    behind it passes through unchanged.
+    """
 
     def __init__(self, application, conf):
         self.application = application
+        # auth_token reads its options when it is built: register them
+        # first to give them placement's defaults.
+        for group, opts in auth_token.list_opts():
+            conf.register_opts(opts, group=group)
+        for name, value in KEYSTONE_DEFAULTS.items():
+            conf.set_default(name, value, group='keystone_authtoken')
         self.protected = auth_token.AuthProtocol(
-            application, {'oslo_config_config': conf})
+            self._mark_reached, {'oslo_config_config': conf})
 
-    def __call__(self, environ, start_response):
-        if _is_public(environ):
-            return self.application(environ, start_response)
-        return self.protected(environ, start_response)
+    def _mark_reached(self, environ, start_response):
+        environ[_REACHED] = True
+        return self.application(environ, start_response)
+
+    @webob.dec.wsgify
+    def __call__(self, req):
+        if _is_public(req.environ):
+            return self.application
+        response = req.get_response(self.protected)
+        if (response.status_int == 503 and
+                not req.environ.get(_REACHED)):
+            raise errors.http_error(webob.exc.HTTPServiceUnavailable,
+                                    KEYSTONE_UNAVAILABLE)
+        return response
