@@ -37,7 +37,7 @@ def start(tmp_path):
 
 
 def _member_of_query(server, aggregates=170):
-    """A provider in the last of ``aggregates`` aggregates, and the path of
+    """A provider in the last of ``aggregates`` aggregates, and the
     path (over 6 KB) that lists them all."""
     rp = server.post('/resource_providers', {'name': 'compute-1'}).json
     members = [str(uuid.uuid4()) for _ in range(aggregates)]

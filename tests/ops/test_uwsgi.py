@@ -1,0 +1,122 @@
+"""The README's uWSGI command, run as it is written (on a local port, two
+processes): chunked request bodies, a long URL, and SIGTERM.
+
+uWSGI comes from the ``pyuwsgi`` package of the test extras.
+"""
+import http.client
+import json
+import os
+import re
+import shlex
+import signal
+import time
+import uuid
+
+import pytest
+import webob
+
+from placement.middleware import chunked_input
+from tests.ops import process
+
+README = os.path.join(os.path.dirname(__file__), '..', '..', 'README.rst')
+UWSGI = os.path.join(process.BIN, 'uwsgi')
+HEADERS = {'X-Auth-Token': 'admin', 'Accept': 'application/json',
+           'OpenStack-API-Version': 'placement latest',
+           'Content-Type': 'application/json'}
+
+
+def readme_uwsgi_argv():
+    with open(README) as f:
+        text = f.read()
+    match = re.search(r'^ *(uwsgi --http-socket (?:.*\\\n)*.*)$', text, re.M)
+    assert match, 'no uwsgi command in README.rst'
+    argv = shlex.split(match.group(1).replace('\\\n', ' '))
+    argv[0] = UWSGI
+    argv[argv.index('--http-socket') + 1] = '127.0.0.1:{port}'
+    argv[argv.index('--processes') + 1] = '2'
+    return argv
+
+
+@pytest.fixture
+def uwsgi_server(servers, tmp_path):
+    assert os.path.exists(UWSGI), (
+        'uwsgi is not installed: pip install -e .[test] installs pyuwsgi')
+    return servers(readme_uwsgi_argv(),
+                   API__AUTH_STRATEGY='noauth2',
+                   PLACEMENT_DATABASE__CONNECTION='sqlite:///%s' % (
+                       tmp_path / 'placement.db'),
+                   PLACEMENT_DATABASE__SYNC_ON_STARTUP='True').wait_ready()
+
+
+def send_chunked(port, method, path, document, chunk_size=7):
+    """``document`` as JSON in a Transfer-Encoding: chunked body."""
+    data = json.dumps(document).encode()
+    chunks = (data[i:i + chunk_size] for i in range(0, len(data),
+                                                      chunk_size))
+    conn = http.client.HTTPConnection('127.0.0.1', port, timeout=30)
+    try:
+        conn.request(method, path, body=chunks, headers=HEADERS,
+                     encode_chunked=True)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read() or b'null')
+    finally:
+        conn.close()
+
+
+def test_readme_uwsgi_command(uwsgi_server):
+    port = uwsgi_server.port
+    status, rp = send_chunked(port, 'POST', '/resource_providers',
+                              {'name': 'compute-chunked'})
+    assert status == 200, rp
+    assert rp['name'] == 'compute-chunked'
+    status, body = send_chunked(
+        port, 'PUT', '/resource_providers/%s/inventories' % rp['uuid'],
+        {'resource_provider_generation': 0,
+         'inventories': {'VCPU': {'total': 8}}})
+    assert status == 200, body
+    assert body['inventories']['VCPU']['total'] == 8
+
+    aggregates = [str(uuid.uuid4()) for _ in range(170)]
+    status, _body = send_chunked(
+        port, 'PUT', '/resource_providers/%s/aggregates' % rp['uuid'],
+        {'aggregates': aggregates[:1], 'resource_provider_generation': 1})
+    assert status == 200
+    path = '/resource_providers?member_of=in:' + ','.join(aggregates)
+    assert len(path) > 6 * 1024
+    resp = uwsgi_server.get(path)
+    assert resp.status == 200, resp
+    assert [p['uuid'] for p in resp.json['resource_providers']] == [
+        rp['uuid']]
+    uwsgi_server.wait_until(
+        lambda: '"POST /resource_providers" status: 200' in
+        uwsgi_server.log(), 10, 'the request log line')
+
+    # SIGTERM to the master stops uWSGI and its workers.
+    master = uwsgi_server.proc
+    started = time.monotonic()
+    os.kill(master.pid, signal.SIGTERM)
+    master.wait(timeout=20)
+    assert time.monotonic() - started < 15
+    with pytest.raises(ProcessLookupError):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            os.killpg(master.pid, 0)
+            time.sleep(0.2)
+
+
+def test_broken_chunked_body_is_a_json_400():
+    """uwsgi.chunked_read() raises OSError on a malformed or stalled
+    chunk: the request is refused instead of going on with part of its
+    body."""
+    def read_chunk():
+        raise OSError('unable to receive chunked part')
+
+    def application(environ, start_response):
+        raise AssertionError('the application must not be called')
+
+    app = chunked_input.DechunkedInput(application, read_chunk)
+    req = webob.Request.blank('/resource_providers', method='POST',
+                              headers={'Transfer-Encoding': 'chunked'})
+    resp = req.get_response(app)
+    assert resp.status_int == 400
+    assert chunked_input.BROKEN_BODY in resp.json['errors'][0]['detail']
