@@ -1,8 +1,9 @@
 """One INFO line per request on the ``placement.requestlog`` logger, in
 OpenStack Placement's format, so that log searches and dashboards written
-for it keep working::
+for it keep working (one line)::
 
-    127.0.0.1 "GET /traits?name=startswith:CUSTOM" status: 200 len: 14 microversion: 1.30
+    127.0.0.1 "GET /traits?name=startswith:CUSTOM" status: 200 len: 14
+    microversion: 1.30
 
 The line is written once the body has been sent: ``len`` counts the bytes
 actually produced. It is logged with the request's context, so oslo.log's
