@@ -3,16 +3,13 @@
 uWSGI 2.0 gives a WSGI application no body at all for a request sent with
 ``Transfer-Encoding: chunked`` and no Content-Length (wsgi.input reads
 empty), so such a PUT or POST would be refused as having no body. Under
-uWSGI (whose ``uwsgi`` module exists only inside its processes) the body
-is read with ``uwsgi.chunked_read()`` before the application sees the
-request, and handed on as an ordinary body with a Content-Length. Other
-servers (gunicorn) decode chunked bodies themselves; there ``wrap``
-returns the application unchanged.
+uWSGI (whose ``uwsgi`` module exists only inside its processes) such a
+request's wsgi.input is replaced by a stream over ``uwsgi.chunked_read()``
+and marked ``wsgi.input_terminated``, as gunicorn marks the chunked bodies
+it decodes itself; the body guard (placement.middleware.request_guard)
+then reads it within the size limit like any other. Under other servers
+``wrap`` returns the application unchanged.
 """
-import io
-
-import webob.exc
-
 from placement import errors
 
 try:
@@ -28,26 +25,43 @@ def _is_chunked(environ):
             and not environ.get('CONTENT_LENGTH'))
 
 
+class ChunkedStream:
+    """A readable body over ``read_chunk``, which returns the next chunk's
+    data, b'' after the last one, and raises OSError on a malformed chunk
+    or a client that stopped sending (a 400 for the request)."""
+
+    def __init__(self, read_chunk):
+        self.read_chunk = read_chunk
+        self.pending = b''
+        self.ended = False
+
+    def read(self, size=-1):
+        whole = size is None or size < 0
+        while not self.ended and (whole or len(self.pending) < size):
+            try:
+                chunk = self.read_chunk()
+            except OSError:
+                raise errors.bad_request(BROKEN_BODY)
+            if chunk:
+                self.pending += chunk
+            else:
+                self.ended = True
+        if whole:
+            size = len(self.pending)
+        data, self.pending = self.pending[:size], self.pending[size:]
+        return data
+
+
 class DechunkedInput:
 
     def __init__(self, application, read_chunk):
         self.application = application
-        # Returns the next chunk's data, b'' after the last one; raises
-        # OSError on a malformed chunk or a client that stopped sending.
         self.read_chunk = read_chunk
 
     def __call__(self, environ, start_response):
         if _is_chunked(environ):
-            try:
-                body = b''.join(iter(self.read_chunk, b''))
-            except OSError:
-                environ['HTTP_ACCEPT'] = 'application/json'
-                error = errors.http_error(webob.exc.HTTPBadRequest,
-                                          BROKEN_BODY)
-                return error(environ, start_response)
-            environ['wsgi.input'] = io.BytesIO(body)
-            environ['CONTENT_LENGTH'] = str(len(body))
-            del environ['HTTP_TRANSFER_ENCODING']
+            environ['wsgi.input'] = ChunkedStream(self.read_chunk)
+            environ['wsgi.input_terminated'] = True
         return self.application(environ, start_response)
 
 

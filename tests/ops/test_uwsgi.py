@@ -104,19 +104,48 @@ def test_readme_uwsgi_command(uwsgi_server):
             time.sleep(0.2)
 
 
-def test_broken_chunked_body_is_a_json_400():
+def _chunked_request(app, read_chunk):
+    """POST /resource_providers through ``app`` under DechunkedInput, the
+    body coming from ``read_chunk`` as from uwsgi.chunked_read()."""
+    req = webob.Request.blank(
+        '/resource_providers', method='POST',
+        headers=dict(HEADERS, **{'Transfer-Encoding': 'chunked'}))
+    return req.get_response(chunked_input.DechunkedInput(app, read_chunk))
+
+
+def test_broken_chunked_body_is_a_json_400(make_app):
     """uwsgi.chunked_read() raises OSError on a malformed or stalled
     chunk: the request is refused instead of going on with part of its
     body."""
+    parts = [b'{"name": ', OSError('unable to receive chunked part')]
+
     def read_chunk():
-        raise OSError('unable to receive chunked part')
+        part = parts.pop(0)
+        if isinstance(part, Exception):
+            raise part
+        return part
 
-    def application(environ, start_response):
-        raise AssertionError('the application must not be called')
-
-    app = chunked_input.DechunkedInput(application, read_chunk)
-    req = webob.Request.blank('/resource_providers', method='POST',
-                              headers={'Transfer-Encoding': 'chunked'})
-    resp = req.get_response(app)
+    resp = _chunked_request(make_app(), read_chunk)
     assert resp.status_int == 400
-    assert chunked_input.BROKEN_BODY in resp.json['errors'][0]['detail']
+    error, = resp.json['errors']
+    assert chunked_input.BROKEN_BODY in error['detail']
+    assert error['request_id'] == resp.headers['x-openstack-request-id']
+
+
+def test_chunked_body_size_limit(make_app):
+    """The body size limit applies to a body read through uWSGI's chunked
+    reader too, and stops reading once passed."""
+    reads = []
+
+    def read_chunk():
+        reads.append(1)
+        return b' ' * 1000
+
+    app = make_app(api__max_request_body_size=10000)
+    resp = _chunked_request(app, read_chunk)
+    assert resp.status_int == 413
+    assert len(reads) < 100
+    chunks = [b'{"name": ', b'"rp-from-', b'chunks"}', b'']
+    resp = _chunked_request(app, lambda: chunks.pop(0))
+    assert resp.status_int == 200, resp.body
+    assert resp.json['name'] == 'rp-from-chunks'
