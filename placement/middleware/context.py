@@ -11,8 +11,12 @@ class ContextMiddleware:
         self.conf = conf
         self.enforcer = enforcer
 
+    # Paths answered without the database: version discovery, and the
+    # metrics, which matter most when the database is down.
+    WITHOUT_DATABASE = ('', '/', '/metrics')
+
     def __call__(self, environ, start_response):
-        if environ.get('PATH_INFO', '/') not in ('', '/'):
+        if environ.get('PATH_INFO', '/') not in self.WITHOUT_DATABASE:
             self.db.ensure_standard_data()
         environ[environ_keys.CONTEXT] = context.RequestContext.from_environ(
             environ, db=self.db, config=self.conf, enforcer=self.enforcer)

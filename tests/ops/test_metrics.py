@@ -143,6 +143,25 @@ def test_retries_are_counted_by_kind(app_and_db):
                 ) == grown, kind
 
 
+def test_unreachable_database_is_counted_and_metrics_still_served():
+    port = process.free_port()
+    conf = make_conf('postgresql+psycopg2://postgres@127.0.0.1:%d/x' % port)
+    db = db_api.Database(conf)
+    try:
+        client = Client(deploy.build_app(conf, db))
+        before = _metrics(client)
+        assert client.get(RP).status == 503
+        after = _metrics(client)
+    finally:
+        db.dispose()
+    assert (value(after, 'placement_db_errors_total') -
+            value(before, 'placement_db_errors_total')) == 1
+    assert (value(after, 'placement_http_requests_total', route=RP,
+                  method='GET', status='503') -
+            value(before, 'placement_http_requests_total', route=RP,
+                  method='GET', status='503')) == 1
+
+
 def test_policy_and_serving_options(app_and_db):
     client, _db = app_and_db()
     reader = client.get('/metrics', headers={
