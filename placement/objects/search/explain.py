@@ -10,19 +10,19 @@ Two halves:
   group (one provider must satisfy it all) and a provider tree for the
   unsuffixed group (each class may come from another provider of the
   tree): a tree passes a class's constraint when some provider of the tree
-  does. The statements are built from the blocks of sql.py; their number
-  per group is fixed (counts, the closest units, and for an empty answer
-  the amounts that would fit), never one per provider.
+  does. One statement per group (built from the blocks of sql.py) gives
+  the counts, the closest units and the smaller amounts that would fit,
+  never one query or one Python loop per provider.
 * For the whole request, the candidate search itself (candidates.py): the
   trees every group can use, then root_required, the resourceless groups
-  and same_subtree, group_policy=isolate and the amounts of several
-  groups on one provider (which only combinations can check), and the
-  limit. Sharing providers count there, not in the funnels.
+  and same_subtree, group_policy=isolate, the checks only a whole
+  candidate can make ('combination'), and the limit, reading trees in the
+  same chunks as the candidate query. Skipped when a group's funnel kept
+  nothing and no sharing provider can make up for it.
 
 The funnels leave sharing providers out: a tree that lacks a class may
 still be served by a sharing provider, which the request half shows.
 """
-import dataclasses
 import itertools
 import sys
 
@@ -39,16 +39,6 @@ _inv = tables.inventories
 
 # How many of the closest units are reported.
 CLOSEST = 5
-
-
-@dataclasses.dataclass
-class _Step:
-    """One constraint of a group's funnel."""
-    body: dict            # how the constraint is reported
-    flag: object          # SQL 0/1 per unit: the unit meets it
-    class_index: int | None = None   # capacity/unit steps: which class
-    kind: str = ''
-
 
 # Amounts are compared in SQL no larger than this: every database can
 # hold it, and no inventory has that much of anything (columns are 32-bit;
