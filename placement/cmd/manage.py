@@ -93,21 +93,30 @@ def _db_stamp(conf, args):
 
 
 def _run_online_migrations(engine, conf, limit):
-    """One pass of every migration; rows of (name, found, done)."""
-    results = []
+    """One pass of every migration: rows of (name, found, done), and
+    whether one of them failed (it is reported and the others still run)."""
+    results, failed = [], False
     for name, migrate in data_migrations.ONLINE_MIGRATIONS:
         left = None if limit is None else limit - sum(r[2] for r in results)
         if left is not None and left <= 0:
             break
-        with engine.begin() as conn:
-            found, done = migrate(conn, left, conf)
+        try:
+            with engine.begin() as conn:
+                found, done = migrate(conn, left, conf)
+        except Exception as exc:
+            if db_api.is_db_unavailable(exc):
+                raise
+            print('Error attempting to run %s: %s' % (name, exc),
+                  file=sys.stderr)
+            found, done, failed = 0, 0, True
         results.append((name, found, done))
-    return results
+    return results, failed
 
 
 def _db_online_data_migrations(conf, args):
     """Exit status as upstream's: 0 nothing (more) to do, 1 --max-count
-    stopped with some records fixed (run again), 127 a bad --max-count."""
+    stopped with some records fixed (run again), 2 a migration failed and
+    nothing else could be fixed, 127 a bad --max-count."""
     if args.max_count is not None and args.max_count < 1:
         print('Must supply a positive value for max_count', file=sys.stderr)
         return 127
@@ -116,7 +125,7 @@ def _db_online_data_migrations(conf, args):
     if args.max_count is None:
         print('Running batches of %d until complete' % _BATCH)
         while True:
-            results = _run_online_migrations(engine, conf, _BATCH)
+            results, failed = _run_online_migrations(engine, conf, _BATCH)
             for name, found, done in results:
                 total = totals.setdefault(name, [0, 0])
                 total[0] += found
@@ -124,14 +133,17 @@ def _db_online_data_migrations(conf, args):
             if not any(done for _, _, done in results):
                 break
     else:
-        for name, found, done in _run_online_migrations(
-                engine, conf, args.max_count):
+        results, failed = _run_online_migrations(engine, conf,
+                                                 args.max_count)
+        for name, found, done in results:
             totals[name] = [found, done]
     _print_table(('Migration', 'Total Found', 'Completed'),
                  [(name, found, done) for name, (found, done)
                   in totals.items()])
-    if args.max_count is not None and any(
-            done for _, done in totals.values()):
+    fixed = any(done for _, _, done in results)
+    if failed and not fixed:
+        return 2
+    if args.max_count is not None and fixed:
         return 1
     return 0
 

@@ -25,7 +25,8 @@ def set_root_provider_ids(conn, limit=None, conf=None):
     ids = list(conn.scalars(missing))
     if not ids:
         return 0, 0
-    parents = dict(conn.execute(sa.select(_rp.c.id, _rp.c.parent_provider_id)))
+    parents = {rp_id: parent for rp_id, parent in conn.execute(
+        sa.select(_rp.c.id, _rp.c.parent_provider_id))}
     done = 0
     for rp_id in ids:
         root, seen = rp_id, {rp_id}
