@@ -238,6 +238,16 @@ def test_take_over_an_older_revision(backend, database, revision,
             upstream.stop()
 
 
+def _first_check(url):
+    """Exit status and details of placement-status' schema check."""
+    status = services.run(
+        [os.path.join(os.path.dirname(services.MANAGE), 'placement-status'),
+         'upgrade', '--json', 'check'], services.ours_env(url))
+    first = json.loads(status.stdout)['checks'][0]
+    assert first['check'] == 'Database Schema'
+    return status.returncode, first['details']
+
+
 def test_what_the_takeover_refuses(backend, database, tmp_path):
     """Rows that the added foreign keys would reject, and a revision of a
     newer upstream release: db sync exits 1 saying why, changes nothing,
@@ -245,6 +255,10 @@ def test_what_the_takeover_refuses(backend, database, tmp_path):
     url, logs = database.url, str(tmp_path)
     result = services.upstream_manage(url, logs, 'db', 'sync')
     assert result.returncode == 0, result
+    assert _first_check(url) == (2, 'Upstream Placement database at '
+                                 'revision %s, not taken over yet. Run '
+                                 "'placement-manage db sync'."
+                                 % takeover.UPSTREAM_HEAD)
     engine = sa.create_engine(url)
     try:
         with engine.begin() as conn:
@@ -259,14 +273,9 @@ def test_what_the_takeover_refuses(backend, database, tmp_path):
         assert ('1 rows of inventories refer to a resource_providers.id '
                 'that does not exist') in result.stderr
         assert schema.describe(url, skip=()) == before
-        status = services.run(
-            [os.path.join(os.path.dirname(services.MANAGE),
-                          'placement-status'), 'upgrade', '--json', 'check'],
-            services.ours_env(url))
-        assert status.returncode == 2, status
-        first = json.loads(status.stdout)['checks'][0]
-        assert first['check'] == 'Database Schema'
-        assert 'db sync cannot take over' in first['details']
+        code, details = _first_check(url)
+        assert code == 2
+        assert 'db sync cannot take over' in details
 
         with engine.begin() as conn:
             conn.execute(sa.text('DELETE FROM inventories'))
