@@ -451,19 +451,33 @@ def _describe(body):
     return '%s of %s:%s' % (kind, body['resource_class'], body['requested'])
 
 
-def _sharing_can_help(search, funnels):
-    """Whether a sharing provider can serve, alone, a class of the
-    unsuffixed group whose funnel kept no tree (the funnels count trees
-    without what sharing providers add to them)."""
-    for funnel in funnels:
-        if funnel.left or funnel.group.single:
-            continue
-        for class_id, amount in funnel.group.resources.items():
-            for rp_id in search.sharing_by_class.get(class_id, ()):
-                if candidates._fits(search.inventory[rp_id, class_id],
-                                    amount):
-                    return True
-    return False
+def _worth_searching(search, funnels):
+    """Whether the candidate search can find anything the funnels did not
+    rule out, and the sharing providers (ids) when that took reading them.
+    A suffixed group whose funnel kept no provider rules out everything; an
+    unsuffixed group that kept no tree may still take a class from a
+    sharing provider (the funnels count trees without them): only the few
+    sharing providers are read to know."""
+    empty = [f for f in funnels if not f.left]
+    if not empty:
+        return True, None
+    if any(f.group.single for f in empty) or search.sharing_trait is None:
+        return False, None
+    (group,) = [f.group for f in empty]
+    traits_of, _aggs = sql.memberships(search.conn, {search.sharing_trait},
+                                       set())
+    sharing = set(traits_of)
+    if not sharing:
+        return False, sharing
+    for row in sql.capacity_rows(search.conn, [group],
+                                 provider_ids=sharing):
+        _rp_id, _root, class_id, capacity, used, min_unit, max_unit, \
+            step_size = row
+        inventory = (int(capacity) - int(used), max_unit, min_unit,
+                     step_size)
+        if candidates._fits(inventory, group.resources[class_id]):
+            return True, sharing
+    return False, sharing
 
 
 def _request_steps(search, funnels, bound):
@@ -472,15 +486,16 @@ def _request_steps(search, funnels, bound):
     candidates returned. A bounded search reads trees in the same growing
     chunks as the candidate query and stops where it would."""
     query = search.query
-    search.load_common(whole=False)
     search.plan()
     steps = []
     totals = {'trees': 0, 'root_required': 0, 'same_subtree': 0,
               'group_policy': 0, 'combined': 0}
     count = 0
     examined = 0
-    empty_group = any(not f.left for f in funnels)
-    if not empty_group or _sharing_can_help(search, funnels):
+    worth, sharing = _worth_searching(search, funnels)
+    if worth:
+        search.load_common(whole=False)
+        sharing = search.sharing
         first_chunk = None
         if bound:
             first_chunk = min(max(candidates._FIRST_CHUNK, 2 * bound),
@@ -526,7 +541,9 @@ def _request_steps(search, funnels, bound):
     returned = count if bound is None else min(count, bound)
     steps.append({'constraint': 'limit', 'limit': query.limit,
                   'candidates': returned})
-    scope = {'sharing_providers': len(search.sharing)}
+    scope = {}
+    if sharing is not None:
+        scope['sharing_providers'] = len(sharing)
     if examined is None:
         scope['trees_examined'] = 0
         scope['note'] = ('not searched: a request group keeps nothing '
