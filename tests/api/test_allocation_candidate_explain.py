@@ -92,7 +92,8 @@ def test_empty_answer_suggests_the_amount_that_fits(client, cloud):
     assert body['groups'][0]['constraints'][1]['kept'] == 0
     # 16384 fits cn3 only (cn4 has 12288 of its 16384 used).
     assert body['suggestions'] == [
-        'unsuffixed group: MEMORY_MB:16384 fits 1 tree, 32768 fits none']
+        'unsuffixed group: MEMORY_MB:16384 fits 1 tree that meets every '
+        'other constraint of the group, 32768 fits none']
     closest = body['closest'][0]
     assert closest['name'] == 'cn3'
     assert closest['excluded_by'] == {
@@ -234,3 +235,13 @@ def test_groups_that_fit_alone_but_not_together(client, cloud):
     assert body['candidates'] == 0
     assert body['suggestions'][0].startswith(
         '4 trees can serve each group on its own but not all of them')
+
+
+def test_a_smaller_amount_is_counted_where_the_rest_is_met(client, cloud):
+    # 10000 would fit cn3, which lacks the trait; 5000 fits cn2, which has
+    # it.
+    body = client.get(EX + '?resources=MEMORY_MB:20000'
+                      '&required=HW_CPU_X86_AVX2').json
+    assert body['suggestions'] == [
+        'unsuffixed group: MEMORY_MB:5000 fits 1 tree that meets every '
+        'other constraint of the group, 20000 fits none']

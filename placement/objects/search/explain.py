@@ -303,6 +303,15 @@ class _Funnel:
                          for k in range(len(self.plan))],
                        else_=len(self.plan))
 
+    def _meets_the_rest(self, flags, i):
+        """SQL: a unit meets every constraint not about class i's amount
+        (all but its capacity and units steps)."""
+        others = [flags.c['f%d' % k] == 1
+                  for k, (_b, _c, how, kind) in enumerate(self.plan)
+                  if not (how[0] == 'class' and how[1] == i and
+                          kind != 'present')]
+        return sa.and_(sa.true(), *others)
+
     def _fallbacks(self, i):
         """Smaller amounts of class i to count the units that would take
         them: halves of the request, down to a 128th."""
@@ -323,11 +332,15 @@ class _Funnel:
         units = sa.select(
             flags.c.id, flags.c.uuid, flags.c.name,
             self._failed(flags).label('failed'),
-            *[flags.c['free%d' % i] for i in range(n_classes)]
+            *[flags.c['free%d' % i] for i in range(n_classes)],
+            *[_flag(self._meets_the_rest(flags, i)).label('rest%d' % i)
+              for i in range(n_classes)]
         ).cte('units')
         failed = units.c.failed
         free = [units.c['free%d' % i] for i in range(n_classes)]
         fallbacks = [self._fallbacks(i) for i in range(n_classes)]
+        # A smaller amount is counted only on the units that meet every
+        # other constraint of the group: those it would really keep.
         no_text = sa.cast(sa.null(), sa.String(255))
         no_int = sa.cast(sa.null(), sa.Integer)
         counts = sa.select(
@@ -335,8 +348,9 @@ class _Funnel:
             failed.label('failed'), sa.func.count().label('n'),
             no_text.label('uuid'), no_text.label('name'),
             *[sa.func.max(f) for f in free],
-            *[sa.func.sum(sa.case((free[i] >= _sql_amount(amount), 1),
-                                  else_=0))
+            *[sa.func.sum(sa.case((sa.and_(
+                free[i] >= _sql_amount(amount),
+                units.c['rest%d' % i] == 1), 1), else_=0))
               for i in range(n_classes) for amount in fallbacks[i]]
         ).select_from(units).group_by(failed)
         shortfall = sa.literal(0)
@@ -420,12 +434,16 @@ class _Funnel:
         name = self.class_names[self.classes[i]]
         for amount, count in zip(amounts, fits):
             if count:
-                return '%s: %s:%d fits %d %s, %d fits none' % (
-                    label, name, amount, count, self._units(count),
-                    requested)
+                return ('%s: %s:%d fits %d %s that %s every other '
+                        'constraint of the group, %d fits none' % (
+                            label, name, amount, count, self._units(count),
+                            'meets' if count == 1 else 'meet', requested))
         if most > 0:
-            return '%s: %s:%d fits 1 %s at most, %d fits none' % (
-                label, name, most, self.unit[:-1], requested)
+            return ('%s: no %s that meets the other constraints takes '
+                    '%s:%d or even %d; the most free on one %s is %d' % (
+                        label, self.unit[:-1], name, requested,
+                        amounts[-1] if amounts else requested,
+                        self.unit[:-1], most))
         return '%s: no %s has any %s free' % (label, self.unit[:-1], name)
 
     def _units(self, n):
