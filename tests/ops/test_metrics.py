@@ -6,6 +6,7 @@ compare counts before and after their own requests."""
 import os
 import uuid
 
+from oslo_db import exception as db_exc
 from prometheus_client import parser
 import pytest
 import sqlalchemy as sa
@@ -100,19 +101,28 @@ def test_requests_conflicts_and_searches_are_counted(app_and_db):
 
 
 def test_retries_are_counted_by_kind(app_and_db):
-    """Faults injected below the API: a locked SQLite database once, and
-    a provider generation that changed under an allocation write once;
-    both writes succeed on their retry."""
+    """Faults injected below the API: a provider create aborted by a
+    locked SQLite database, a deadlock and a Galera certification failure
+    in turn, and a provider generation that changed under an allocation
+    write once; both writes succeed on their retries."""
     client, db = app_and_db()
-    injected = {'locked': 0, 'race': 0}
+    injected = {'aborted': 0, 'race': 0}
+    # What each of the first three attempts to create a provider meets.
+    aborts = [
+        sa.exc.OperationalError('INSERT', {}, Exception('database is '
+                                                        'locked')),
+        db_exc.DBDeadlock(Exception('Deadlock found when trying to get '
+                                    'lock; try restarting transaction')),
+        db_exc.DBDeadlock(Exception('WSREP detected deadlock/conflict and '
+                                    'aborted the transaction.')),
+    ]
 
     @sa.event.listens_for(db.engine, 'before_cursor_execute', retval=True)
     def fault(conn, cursor, statement, parameters, context, many):
         if (statement.startswith('INSERT INTO resource_providers') and
-                not injected['locked']):
-            injected['locked'] += 1
-            raise sa.exc.OperationalError(statement, parameters,
-                                          Exception('database is locked'))
+                aborts):
+            injected['aborted'] += 1
+            raise aborts.pop(0)
         if (statement.startswith('UPDATE resource_providers SET '
                                  'generation') and
                 injected['race'] == 0 and injected.get('armed')):
@@ -134,10 +144,10 @@ def test_retries_are_counted_by_kind(app_and_db):
         'project_id': 'p', 'user_id': 'u', 'consumer_generation': None,
         'consumer_type': 'INSTANCE'})
     assert written.status == 204, written
-    assert injected == {'locked': 1, 'race': 1, 'armed': True}
+    assert injected == {'aborted': 3, 'race': 1, 'armed': True}
     after = _metrics(client)
     for kind, grown in (('sqlite_locked', 1), ('generation_race', 1),
-                        ('deadlock', 0)):
+                        ('deadlock', 1), ('certification_failure', 1)):
         assert (value(after, 'placement_db_retries_total', kind=kind) -
                 value(before, 'placement_db_retries_total', kind=kind)
                 ) == grown, kind
