@@ -185,6 +185,9 @@ def test_sharing_providers_count_in_the_request_half(client, cloud, db):
     found = client.get(AC + query).json['allocation_requests']
     assert body['candidates'] == len(found) == 2
     assert body['search']['sharing_providers'] == 1
+    request = {s['constraint']: s for s in body['request']}
+    assert request['sharing'] == {'constraint': 'sharing', 'providers': 1,
+                                  'trees_served_only_with_sharing': 2}
     assert body['suggestions'] == []
 
 

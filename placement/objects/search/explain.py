@@ -507,7 +507,7 @@ def _request_steps(search, funnels, bound):
     search.plan()
     steps = []
     totals = {'trees': 0, 'root_required': 0, 'same_subtree': 0,
-              'group_policy': 0, 'combined': 0}
+              'group_policy': 0, 'combined': 0, 'sharing': 0}
     count = 0
     examined = 0
     worth, sharing = _worth_searching(search, funnels)
@@ -536,6 +536,11 @@ def _request_steps(search, funnels, bound):
     steps.append({'constraint': 'every_group_in_one_tree',
                   'groups': [g.suffix for g in search.groups],
                   'kept': totals['trees']})
+    if sharing:
+        # Not a filter: the trees above that some group can only use
+        # through a sharing provider of another tree.
+        steps.append({'constraint': 'sharing', 'providers': len(sharing),
+                      'trees_served_only_with_sharing': totals['sharing']})
     kept = totals['trees']
     if search.root_traits:
         kept -= totals['root_required']
@@ -574,12 +579,37 @@ def _request_steps(search, funnels, bound):
     return steps, returned, scope
 
 
+def _needs_sharing(search, per_group, anchor):
+    """Whether a group (or, for the unsuffixed group, a class) of the tree
+    ``anchor`` has only sharing providers of other trees to take from."""
+    root_of = search.root_of
+    sharing = search.sharing
+
+    def foreign(rp_ids):
+        return all(rp in sharing and root_of.get(rp) != anchor
+                   for rp in rp_ids)
+
+    for group in search.resourceful:
+        options = per_group[group.suffix].get(anchor)
+        if options is None:
+            continue
+        if group.single:
+            if foreign(options):
+                return True
+        elif any(foreign(rps) for rps in options.values()):
+            return True
+    return False
+
+
 def _combine(search, per_group, anchors, bound, count, totals):
     """Add the trees ``anchors`` (which every group can use) to the
     request-level ``totals``; returns the candidates counted so far. A tree
     that fails is tried again without isolate, then without same_subtree,
     to name the check that ruled it out."""
     totals['trees'] += len(anchors)
+    if search.sharing:
+        totals['sharing'] += sum(1 for anchor in anchors
+                                 if _needs_sharing(search, per_group, anchor))
     root_traits = search.root_traits
     if root_traits:
         traits_of = search.traits_of
@@ -680,7 +710,9 @@ def explain(ctx, conn, query):
 def _request_suggestions(steps):
     previous = None
     for step in steps:
-        if step.get('kept') == 0 and previous:
+        if 'kept' not in step:  # the sharing note
+            continue
+        if step['kept'] == 0 and previous:
             if step['constraint'] == 'every_group_in_one_tree':
                 return ['no tree can serve every group at once: each group '
                         'has providers, but never in the same tree']
