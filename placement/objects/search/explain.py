@@ -329,12 +329,19 @@ class _Funnel:
         # CASE stops at it: later checks (subqueries on traits and
         # aggregates) run only for the units that got that far.
         flags = self.units.subquery('flags')
+        failed_at = self._failed(flags)
+        capacity_step = {how[1]: k for k, (_b, _c, how, kind)
+                         in enumerate(self.plan) if kind == 'capacity'}
+        # Only for the units that failed on class i's capacity (CASE
+        # stops there for the others, sparing them the subqueries).
+        rest = [sa.case((failed_at == capacity_step[i],
+                         _flag(self._meets_the_rest(flags, i))),
+                        else_=0).label('rest%d' % i)
+                for i in range(n_classes)]
         units = sa.select(
             flags.c.id, flags.c.uuid, flags.c.name,
-            self._failed(flags).label('failed'),
-            *[flags.c['free%d' % i] for i in range(n_classes)],
-            *[_flag(self._meets_the_rest(flags, i)).label('rest%d' % i)
-              for i in range(n_classes)]
+            failed_at.label('failed'),
+            *[flags.c['free%d' % i] for i in range(n_classes)], *rest
         ).cte('units')
         failed = units.c.failed
         free = [units.c['free%d' % i] for i in range(n_classes)]
