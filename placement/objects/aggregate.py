@@ -3,6 +3,8 @@
 An aggregate exists as soon as a provider is put in it; nothing else is
 known about it.
 """
+import uuid as uuid_lib
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
@@ -15,6 +17,16 @@ from placement.objects import generation
 _agg = tables.placement_aggregates
 _rp_agg = tables.resource_provider_aggregates
 _rp = tables.resource_providers
+_UUID_LENGTH = _agg.c.uuid.type.length
+
+
+def _storable(value):
+    """``value`` as stored: as given, unless it is one of the longer
+    spellings of a uuid the API accepts ({...}, urn:uuid:..., extra
+    dashes), which the column cannot hold; those are stored canonical."""
+    if len(value) <= _UUID_LENGTH:
+        return value
+    return str(uuid_lib.UUID(value))
 
 
 def insert_ignoring_duplicates(conn, table, rows):
@@ -86,7 +98,7 @@ def set_for_provider(ctx, conn, rp, uuids, expected_generation=None):
         if row is None:
             raise exception.ResourceProviderNotFound(uuid=rp.uuid)
         new_generation = row[0]
-    wanted = _ensure(conn, uuids)
+    wanted = _ensure(conn, [_storable(u) for u in uuids])
     current = {row[0] for row in conn.execute(
         sa.select(_rp_agg.c.aggregate_id)
         .where(_rp_agg.c.resource_provider_id == rp.id))}

@@ -293,3 +293,19 @@ def test_text_a_utf8mb3_database_cannot_hold_is_400(utf8mb3_client):
     # The same database takes text of the BMP.
     resp = client.post(RP, json={'name': 'caf\u00e9-\u4e2d'})
     assert resp.status == 200 and resp.json['name'] == 'caf\u00e9-\u4e2d'
+
+
+def test_long_spellings_of_an_aggregate_uuid_are_stored(client):
+    """{...} and urn:uuid: are uuids to the API but longer than the
+    column: stored canonical, on every database."""
+    rp = client.post(RP, json={'name': 'aggs'}).json
+    braced = '{%s}' % UUID
+    urn = 'urn:uuid:' + UUID.replace('a2a7', 'b2a7')
+    resp = client.put(RP + '/%s/aggregates' % rp['uuid'], json={
+        'aggregates': [braced, urn], 'resource_provider_generation': 0})
+    assert resp.status == 200, resp
+    stored = client.get(RP + '/%s/aggregates' % rp['uuid']).json
+    assert sorted(stored['aggregates']) == sorted(
+        [UUID, UUID.replace('a2a7', 'b2a7')])
+    assert len(client.get(RP + '?member_of=' + UUID).json[
+        'resource_providers']) == 1
