@@ -87,9 +87,9 @@ def is_db_unavailable(exc):
 
 # MySQL/MariaDB errors for text the column's character set cannot hold
 # (a 3-byte utf8 database, as OpenStack guides create it, and a character
-# outside the BMP): illegal mix of collations, invalid character string,
-# incorrect string value.
-_MYSQL_UNSTORABLE_TEXT = frozenset((1267, 1300, 1366))
+# outside the BMP): illegal mix of collations (of two, three or more
+# operands: =, IN), invalid character string, incorrect string value.
+_MYSQL_UNSTORABLE_TEXT = frozenset((1267, 1270, 1271, 1300, 1366))
 
 
 def is_unstorable_text(exc):

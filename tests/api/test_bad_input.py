@@ -290,6 +290,11 @@ def test_text_a_utf8mb3_database_cannot_hold_is_400(utf8mb3_client):
         resp = client.get(path)
         assert resp.status in (400, 404), (path, resp)
         _error(resp, resp.status)
+    rp = client.post(RP, json={'name': 'plain'}).json
+    resp = client.put(RP + '/%s/traits' % rp['uuid'], json={
+        'traits': ['CUSTOM_A' + astral, 'CUSTOM_B' + astral],
+        'resource_provider_generation': 0})
+    assert 'cannot store' in _error(resp, 400)
     # The same database takes text of the BMP.
     resp = client.post(RP, json={'name': 'caf\u00e9-\u4e2d'})
     assert resp.status == 200 and resp.json['name'] == 'caf\u00e9-\u4e2d'
