@@ -25,6 +25,7 @@ from placement.db import takeover
 from placement import deploy
 from tests import conftest
 from tests import oracle
+from tests.ops import process
 from tests.takeover import schema
 from tests.takeover import services
 
@@ -276,6 +277,21 @@ def test_what_the_takeover_refuses(backend, database, tmp_path):
         code, details = _first_check(url)
         assert code == 2
         assert 'db sync cannot take over' in details
+        # sync_on_startup: the API does not come up on such a database, and
+        # its log says why.
+        server = process.Server(
+            [os.path.join(process.BIN, 'placement-api'), '--host',
+             '127.0.0.1', '--port', '{port}', '--workers', '1'],
+            services.ours_env(url, PLACEMENT_DATABASE__SYNC_ON_STARTUP=True),
+            logs).start()
+        try:
+            with pytest.raises(process.ServerDied):
+                server.wait_ready(timeout=60)
+        finally:
+            server.stop()
+        assert 'cannot take over this upstream Placement database' in \
+            server.log()
+        assert schema.describe(url, skip=()) == before
 
         with engine.begin() as conn:
             conn.execute(sa.text('DELETE FROM inventories'))
