@@ -6,6 +6,7 @@ Each migration is ``fn(conn, limit, conf)`` -> (found, done): how many
 records needed the fix when it started (up to ``limit``, None for all) and
 how many it fixed. Running one again finds what is left.
 """
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from placement.conf import placement as placement_opts
@@ -27,16 +28,17 @@ def set_root_provider_ids(conn, limit=None, conf=None):
         return 0, 0
     parents = {rp_id: parent for rp_id, parent in conn.execute(
         sa.select(_rp.c.id, _rp.c.parent_provider_id))}
-    done = 0
+    roots = []
     for rp_id in ids:
         root, seen = rp_id, {rp_id}
         while parents.get(root) is not None and parents[root] not in seen:
             root = parents[root]
             seen.add(root)
-        conn.execute(_rp.update().where(_rp.c.id == rp_id)
-                     .values(root_provider_id=root))
-        done += 1
-    return len(ids), done
+        roots.append({'b_id': rp_id, 'b_root': root})
+    # One executemany, not a statement per provider.
+    conn.execute(_rp.update().where(_rp.c.id == sa.bindparam('b_id'))
+                 .values(root_provider_id=sa.bindparam('b_root')), roots)
+    return len(ids), len(ids)
 
 
 def _consumerless_allocations():
@@ -67,10 +69,30 @@ def create_incomplete_consumers(conn, limit=None, conf=None):
     if limit is not None:
         query = query.limit(limit)
     uuids = list(conn.scalars(query))
+    if not uuids:
+        return 0, 0
     project, user = _placeholder_owner(conf)
-    for uuid in uuids:
-        consumer_obj.create(conn, uuid, project, user)
-    return len(uuids), len(uuids)
+    owner = {'project_id': consumer_obj.project_id_for(conn, project),
+             'user_id': consumer_obj.user_id_for(conn, user),
+             'generation': 0}
+    rows = [dict(owner, uuid=uuid) for uuid in uuids]
+    try:
+        with conn.begin_nested():
+            conn.execute(tables.consumers.insert(), rows)
+        return len(rows), len(rows)
+    except (db_exc.DBDuplicateEntry, sa.exc.IntegrityError):
+        # (IntegrityError: on an engine that oslo.db did not create.)
+        pass
+    # An allocation write created some of them meanwhile: one at a time.
+    done = 0
+    for row in rows:
+        try:
+            with conn.begin_nested():
+                conn.execute(tables.consumers.insert().values(**row))
+            done += 1
+        except (db_exc.DBDuplicateEntry, sa.exc.IntegrityError):
+            pass
+    return len(rows), done
 
 
 def _placeholder_owner(conf):
