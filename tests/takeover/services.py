@@ -7,10 +7,25 @@ import os
 import subprocess
 import uuid
 
+import sqlalchemy as sa
+
+from placement.db import migration
+from placement.db import takeover
 from tests import oracle
 from tests.ops import process
 
 MANAGE = os.path.join(process.BIN, 'placement-manage')
+
+
+def versions(url):
+    """(this project's revision, upstream's alembic_version) of ``url``."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return (migration.current_version(conn),
+                    takeover.upstream_revision(conn))
+    finally:
+        engine.dispose()
 
 
 def upstream_env(url, config_dir):

@@ -12,7 +12,6 @@ on it, including deletes that the added foreign keys see.
 import uuid
 
 import pytest
-import sqlalchemy as sa
 
 from placement.db import migration
 from placement.db import takeover
@@ -28,16 +27,6 @@ def database(request, tmp_path_factory):
     db.drop()
 
 
-def _versions(url):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return (migration.current_version(conn),
-                    takeover.upstream_revision(conn))
-    finally:
-        engine.dispose()
-
-
 @pytest.mark.parametrize('how', ['db sync', 'sync_on_startup'])
 def test_take_over_and_hand_back(database, how, tmp_path):
     url, logs = database.url, str(tmp_path)
@@ -48,7 +37,7 @@ def test_take_over_and_hand_back(database, how, tmp_path):
                                                 consumers)
     finally:
         upstream.stop()
-    assert _versions(url) == (None, takeover.UPSTREAM_HEAD)
+    assert services.versions(url) == (None, takeover.UPSTREAM_HEAD)
 
     # Take over.
     if how == 'db sync':
@@ -59,8 +48,8 @@ def test_take_over_and_hand_back(database, how, tmp_path):
     try:
         api = services.Api(ours)
         _assert_same(services.read_all(api, consumers), written_by_upstream)
-        assert _versions(url) == (migration.head_version(),
-                                  takeover.UPSTREAM_HEAD)
+        assert services.versions(url) == (migration.head_version(),
+                                          takeover.UPSTREAM_HEAD)
         consumers += services.fill(api, 'OURS')
         # A delete and a type change through this service.
         api.call('DELETE', '/allocations/%s' % consumers[1])
@@ -163,7 +152,7 @@ def test_schemas_compared(database, tmp_path):
         upstream = schema.describe(database.url)
         ours = schema.describe(ours_db.url)
         taken = schema.describe(taken_db.url)
-        assert _versions(taken_db.url) == _versions(ours_db.url) == (
+        assert services.versions(taken_db.url) == services.versions(ours_db.url) == (
             migration.head_version(), takeover.UPSTREAM_HEAD)
     finally:
         ours_db.drop()
