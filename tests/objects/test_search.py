@@ -189,3 +189,37 @@ def test_search_state_is_freed_without_the_cyclic_collector(ctx, db,
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_bounded_search_reads_the_anchors_of_its_trees(ctx, db,
+                                                       monkeypatch):
+    # One sharing provider serves more trees than the first chunk reads:
+    # a limited search reads the anchors of the chunk's trees only, so its
+    # work does not grow with the trees sharing the aggregate.
+    agg = data.new_uuid()
+    storage = data.create_provider(db, 'storage')
+    data.add_inventory(db, storage, 'DISK_GB', 1000)
+    data.set_traits(db, storage, 'MISC_SHARES_VIA_AGGREGATE')
+    data.set_aggregates(db, storage, agg)
+    count = candidates._FIRST_CHUNK + 40
+    for i in range(count):
+        rp = data.create_provider(db, 'cn%d' % i)
+        data.add_inventory(db, rp, 'VCPU', 8)
+        data.set_aggregates(db, rp, agg)
+    read = []
+    original = candidates.sql.sharing_anchors
+
+    def recording(conn, members, root_range=None):
+        anchors = original(conn, members, root_range)
+        read.append(sum(len(roots) for roots in anchors.values()))
+        return anchors
+
+    monkeypatch.setattr(candidates.sql, 'sharing_anchors', recording)
+    limited = candidates.find(ctx, query('resources=VCPU:1,DISK_GB:10'
+                                         '&limit=5'))
+    assert len(limited.candidates) == 5
+    assert read == [candidates._FIRST_CHUNK]
+    read.clear()
+    everything = candidates.find(ctx, query('resources=VCPU:1,DISK_GB:10'))
+    assert len(everything.candidates) == count
+    assert read == [count + 1]

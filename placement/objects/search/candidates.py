@@ -112,6 +112,8 @@ class _Search:
         self.aggs_of = {}
         self.sharing = set()
         self.anchors_of = {}
+        # {aggregate id: [sharing providers with a requested class]}
+        self.sharing_aggregates = {}
         self.parent_of = {}
         self.members = []
         self.lineage = {}
@@ -189,8 +191,8 @@ class _Search:
 
     def _add_sharing_rows(self, rows):
         self._add_rows(rows, self.sharing_by_class)
-        with_rows = {row[0] for row in rows}
-        self.anchors_of = sql.sharing_anchors(self.conn, with_rows)
+        self.sharing_aggregates = sql.aggregates_of(
+            self.conn, {row[0] for row in rows})
 
     def _add_rows(self, rows, by_class):
         inventory = self.inventory
@@ -229,6 +231,9 @@ class _Search:
                                         if row[0] in self.sharing])
         for class_id, rps in self.sharing_by_class.items():
             self.by_class[class_id].extend(rps)
+        if self.sharing_aggregates:
+            self.anchors_of = sql.sharing_anchors(
+                self.conn, self.sharing_aggregates, root_range)
         if self.sharing_later:
             self._add_tree_rows(rows, seen_roots)
         elif first:

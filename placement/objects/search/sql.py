@@ -289,30 +289,38 @@ def memberships(conn, trait_ids, agg_ids):
     return traits_of, aggs_of
 
 
-def sharing_anchors(conn, sharing_ids):
-    """{sharing provider id: ids of the roots of every provider that
-    shares an aggregate with it (its own root included)}.
+def aggregates_of(conn, provider_ids):
+    """{aggregate id: [ids of the providers ``provider_ids`` in it]}."""
+    members = collections.defaultdict(list)
+    if provider_ids:
+        for rp_id, agg_id in _all(conn, (
+                sa.select(_rpa.c.resource_provider_id, _rpa.c.aggregate_id)
+                .where(_in(_rpa.c.resource_provider_id, provider_ids)))):
+            members[agg_id].append(rp_id)
+    return members
 
-    Two small statements rather than one self-join: planned as one, the
-    join started from every membership row of the cloud (a hash join
-    over all providers) instead of the few aggregates of the sharing
-    providers."""
+
+def sharing_anchors(conn, members, root_range=None):
+    """{sharing provider id: ids of the roots of every provider that
+    shares an aggregate with it (its own root included)}, from
+    ``members`` ({aggregate id: [sharing provider ids]}, aggregates_of);
+    only roots in the inclusive ``root_range`` when given, so that a
+    bounded search reads the anchors of the trees it reads.
+
+    Not one self-join of the membership table: planned as one, the join
+    started from every membership row of the cloud (a hash join over all
+    providers) instead of the few aggregates of the sharing providers."""
     anchors = collections.defaultdict(set)
-    if not sharing_ids:
+    if not members:
         return anchors
-    aggs_of = collections.defaultdict(list)
-    for rp_id, agg_id in _all(conn, (
-            sa.select(_rpa.c.resource_provider_id, _rpa.c.aggregate_id)
-            .where(_in(_rpa.c.resource_provider_id, sharing_ids)))):
-        aggs_of[agg_id].append(rp_id)
-    if not aggs_of:
-        return anchors
-    rows = _all(conn, (
-        sa.select(_rpa.c.aggregate_id, _rp.c.root_provider_id).distinct()
-        .select_from(_rpa.join(_rp, _rp.c.id == _rpa.c.resource_provider_id))
-        .where(_in(_rpa.c.aggregate_id, aggs_of))))
-    for agg_id, root_id in rows:
-        for sharing_id in aggs_of[agg_id]:
+    sel = (sa.select(_rpa.c.aggregate_id, _rp.c.root_provider_id).distinct()
+           .select_from(_rpa.join(_rp,
+                                  _rp.c.id == _rpa.c.resource_provider_id))
+           .where(_in(_rpa.c.aggregate_id, members)))
+    if root_range is not None:
+        sel = sel.where(_root_range(_rp.c.root_provider_id, root_range))
+    for agg_id, root_id in _all(conn, sel):
+        for sharing_id in members[agg_id]:
             anchors[sharing_id].add(root_id)
     return anchors
 
