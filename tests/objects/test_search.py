@@ -209,8 +209,8 @@ def test_bounded_search_reads_the_anchors_of_its_trees(ctx, db,
     read = []
     original = candidates.sql.sharing_anchors
 
-    def recording(conn, members, root_range=None):
-        anchors = original(conn, members, root_range)
+    def recording(conn, members, *ranges):
+        anchors = original(conn, members, *ranges)
         read.append(sum(len(roots) for roots in anchors.values()))
         return anchors
 

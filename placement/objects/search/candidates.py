@@ -213,8 +213,14 @@ class _Search:
         consecutive root ids): their members and the inventory rows that
         can serve a group."""
         root_range = None if roots is None else (roots[0], roots[-1])
-        if self.need_members:
+        # The range of the chunk's provider ids, for the statements to
+        # be planned from the chunk (see sql.capacity_rows).
+        id_range = None
+        if self.need_members or root_range is not None:
             members = sql.tree_members(self.conn, root_range=root_range)
+            if root_range is not None and members:
+                ids = [row[0] for row in members]
+                id_range = (min(ids), max(ids))
             root_of = self.root_of
             parent_of = self.parent_of
             for rp_id, parent_id, root_id in members:
@@ -233,11 +239,12 @@ class _Search:
             self.by_class[class_id].extend(rps)
         if self.sharing_aggregates:
             self.anchors_of = sql.sharing_anchors(
-                self.conn, self.sharing_aggregates, root_range)
+                self.conn, self.sharing_aggregates, root_range, id_range)
         if self.sharing_later:
             self._add_tree_rows(rows, seen_roots)
         elif first:
-            rows = sql.capacity_rows(self.conn, first, root_range=root_range)
+            rows = sql.capacity_rows(self.conn, first, root_range=root_range,
+                                     id_range=id_range)
             self._add_tree_rows(rows, seen_roots)
             anchors = None
             for group in first:
@@ -250,7 +257,7 @@ class _Search:
                 self._add_tree_rows(rows, seen_roots)
         else:
             rows = sql.capacity_rows(self.conn, self.resourceful,
-                                     root_range=root_range)
+                                     root_range=root_range, id_range=id_range)
             self._add_tree_rows(rows, seen_roots)
         if roots is None:
             self.root_count = len(seen_roots)

@@ -211,20 +211,23 @@ def _serves(groups):
 
 
 def capacity_rows(conn, groups, provider_ids=None, root_range=None,
-                  roots=None):
+                  roots=None, id_range=None):
     """Inventory rows of the classes the resourceful ``groups`` ask for
     (objects with ``resources`` {class id: amount}, ``single``,
     ``tree_root``, ``member_of``, ``forbidden_aggs`` and ``traits`` in ids),
     of ``provider_ids``, of the trees whose root id is in the inclusive
-    ``root_range`` or of the trees ``roots`` only when given: (provider
-    id, root id, class id,
-    capacity, used, min_unit, max_unit, step_size)."""
+    ``root_range`` or of the trees ``roots`` only when given (and then
+    ``id_range``, the inclusive range of the ids of the providers of
+    those trees, if known): (provider id, root id, class id, capacity,
+    used, min_unit, max_unit, step_size)."""
     class_ids = {cid for group in groups for cid in group.resources}
     in_range = None
     if root_range is not None:
         tree = _rp.alias('tree')
         in_range = sa.select(tree.c.id).where(
             _root_range(tree.c.root_provider_id, root_range))
+        if id_range is not None:
+            in_range = in_range.where(_root_range(tree.c.id, id_range))
     usage = _usage(class_ids=class_ids,
                    provider_ids=in_range if in_range is not None
                    else provider_ids)
@@ -244,7 +247,18 @@ def capacity_rows(conn, groups, provider_ids=None, root_range=None,
     if roots is not None:
         sel = sel.where(_in(_rp.c.root_provider_id, roots))
     elif provider_ids is not None:
-        sel = sel.where(_in(_inv.c.resource_provider_id, provider_ids))
+        # On both sides of the join: with the ids on one side only, the
+        # planner hashed the other, every provider of the cloud.
+        sel = sel.where(_in(_inv.c.resource_provider_id, provider_ids),
+                        _in(_rp.c.id, provider_ids))
+    if id_range is not None:
+        # Implied by the trees' root ids, but a range of provider ids on
+        # both sides of the join is what the planner estimates well:
+        # analysed, it hashed the join by root ids against the whole
+        # inventory table, which made a limit=10 search grow with the
+        # cloud.
+        sel = sel.where(_root_range(_inv.c.resource_provider_id, id_range),
+                        _root_range(_rp.c.id, id_range))
     return _all(conn, sel)
 
 
@@ -300,12 +314,13 @@ def aggregates_of(conn, provider_ids):
     return members
 
 
-def sharing_anchors(conn, members, root_range=None):
+def sharing_anchors(conn, members, root_range=None, id_range=None):
     """{sharing provider id: ids of the roots of every provider that
     shares an aggregate with it (its own root included)}, from
     ``members`` ({aggregate id: [sharing provider ids]}, aggregates_of);
-    only roots in the inclusive ``root_range`` when given, so that a
-    bounded search reads the anchors of the trees it reads.
+    only roots in the inclusive ``root_range`` when given (``id_range``:
+    see capacity_rows), so that a bounded search reads the anchors of the
+    trees it reads.
 
     Not one self-join of the membership table: planned as one, the join
     started from every membership row of the cloud (a hash join over all
@@ -319,6 +334,9 @@ def sharing_anchors(conn, members, root_range=None):
            .where(_in(_rpa.c.aggregate_id, members)))
     if root_range is not None:
         sel = sel.where(_root_range(_rp.c.root_provider_id, root_range))
+    if id_range is not None:
+        sel = sel.where(_root_range(_rpa.c.resource_provider_id, id_range),
+                        _root_range(_rp.c.id, id_range))
     for agg_id, root_id in _all(conn, sel):
         for sharing_id in members[agg_id]:
             anchors[sharing_id].add(root_id)
