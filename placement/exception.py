@@ -108,15 +108,15 @@ class InvalidInventory(PlacementException):
 
 
 class InvalidInventoryCapacity(InvalidInventory):
-    msg_fmt = ('Invalid inventory for %(resource_class)s on resource '
-               'provider %(uuid)s. The reserved value is greater than or '
-               'equal to total.')
+    msg_fmt = ("Invalid inventory for '%(resource_class)s' on resource "
+               "provider '%(uuid)s'. The reserved value is greater than or "
+               "equal to total.")
 
 
 class InvalidInventoryCapacityReservedCanBeTotal(InvalidInventory):
-    msg_fmt = ('Invalid inventory for %(resource_class)s on resource '
-               'provider %(uuid)s. The reserved value is greater than '
-               'total.')
+    msg_fmt = ("Invalid inventory for '%(resource_class)s' on resource "
+               "provider '%(uuid)s'. The reserved value is greater than "
+               "total.")
 
 
 class InvalidAllocationCapacityExceeded(PlacementException):

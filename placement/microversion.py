@@ -72,9 +72,10 @@ class MicroversionMiddleware:
             version = parse(req.environ)
         except TypeError as exc:
             raise errors.http_error(webob.exc.HTTPBadRequest,
-                                    str(exc).split(';')[0])
+                                    'Invalid microversion: %s' % exc)
         except ValueError as exc:
-            raise errors.http_error(webob.exc.HTTPNotAcceptable, str(exc))
+            raise errors.http_error(webob.exc.HTTPNotAcceptable,
+                                    'Invalid microversion: %s' % exc)
         req.environ[environ_keys.MICROVERSION] = version
         response = req.get_response(self.application)
         for name, value in response_headers(version):

@@ -160,13 +160,22 @@ def parse_resources(value):
     return resources
 
 
-def _trait_form_error(key, value, version):
+def _trait_form_error(key, value, version, empty=False):
+    """The 400 of a malformed trait list; ``empty``: one of its names is
+    empty (worded differently, as upstream words it)."""
     form = ('HW_CPU_X86_VMX,!CUSTOM_MAGIC' if version >= (1, 22)
             else 'HW_CPU_X86_VMX,CUSTOM_MAGIC')
     return errors.bad_request(
         "Invalid query string parameters: Expected '%(key)s' parameter "
-        "value of the form: %(form)s. Got: %(value)s",
-        key=key, form=form, value=value)
+        "value of the form: %(form)s. %(got)s %(value)s",
+        key=key, form=form, value=value,
+        got='Got an empty trait in:' if empty else 'Got:')
+
+
+def _names(value):
+    """The comma-separated names of ``value``; blanks around a name do
+    not count (as in OpenStack Placement)."""
+    return [name.strip() for name in value.split(',')]
 
 
 def parse_traits(value, version, key='required', allow_any=None):
@@ -179,18 +188,22 @@ def parse_traits(value, version, key='required', allow_any=None):
             raise errors.bad_request(
                 "The format 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' only supported "
                 "since microversion 1.39. Got: %(value)s", value=value)
-        names = value[3:].split(',')
-        if not all(names) or any(n.startswith('!') for n in names):
+        names = _names(value[3:])
+        if not all(names):
+            raise _trait_form_error(key, value, version, empty=True)
+        if any(n.startswith('!') for n in names):
             raise _trait_form_error(key, value, version)
         result.any_of.append(set(names))
         return result
-    names = value.split(',')
+    names = _names(value)
     if not all(names):
-        raise _trait_form_error(key, value, version)
+        raise _trait_form_error(key, value, version, empty=True)
     for name in names:
         if name.startswith('!'):
-            if version < (1, 22) or len(name) == 1:
+            if version < (1, 22):
                 raise _trait_form_error(key, value, version)
+            if len(name) == 1:
+                raise _trait_form_error(key, value, version, empty=True)
             result.forbidden.add(name[1:])
         else:
             result.required.add(name)
@@ -216,8 +229,7 @@ def parse_member_of(values, version):
             if version < (1, 32):
                 raise errors.bad_request(
                     'Forbidden member_of parameters are not supported in '
-                    'the specified microversion. Got: %(value)s',
-                    value=value)
+                    'the specified microversion')
             body = value[1:]
         else:
             body = value
@@ -264,8 +276,9 @@ def parse_provider_filter(params, version):
     """The filters of GET /resource_providers (query already validated
     against its schema)."""
     flt = ProviderFilter()
-    if 'name' in params:
-        flt.name = params.getall('name')[-1]
+    # An empty name filters nothing, as in OpenStack Placement.
+    if params.getall('name')[-1:] != ['']:
+        flt.name = params.getall('name')[-1] if 'name' in params else None
     if 'uuid' in params:
         flt.uuid = params.getall('uuid')[-1]
     if 'in_tree' in params:
@@ -411,7 +424,8 @@ def _parse_root_required(params, version):
         raise errors.bad_request(
             "Query parameter 'root_required' may be specified only once.",
             code=errors.ILLEGAL_DUPLICATE_QUERYPARAM)
-    traits = parse_traits(values[0], version, key='root_required',
+    # A malformed value is reported as upstream reports it, as 'required'.
+    traits = parse_traits(values[0], version, key='required',
                           allow_any=False)
     both = traits.required & traits.forbidden
     if both:

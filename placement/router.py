@@ -172,13 +172,15 @@ class Router:
         handler = handlers.get(req.method)
         if handler is None:
             allow = ', '.join(sorted(handlers))
-            exc = errors.http_error(webob.exc.HTTPMethodNotAllowed)
+            exc = errors.http_error(
+                webob.exc.HTTPMethodNotAllowed,
+                'The method specified is not allowed for this resource.')
             exc.headers['allow'] = allow
             raise exc
         # A body without a declared type cannot be interpreted.
         if req.content_length and not req.content_type:
             raise errors.bad_request('content-type header required when '
-                                     'content-length is set')
+                                     'content-length > 0')
         # Only representations are negotiated: a write answers JSON (or
         # nothing) whatever it accepts, as in OpenStack Placement.
         if (req.method == 'GET' and req.path_info not in ('', '/') and

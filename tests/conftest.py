@@ -181,6 +181,8 @@ class Client:
         all_headers['openstack-api-version'] = 'placement %s' % (
             version or self.version)
         all_headers.update(headers or {})
+        # None: leave the header out (e.g. no token at all).
+        all_headers = {k: v for k, v in all_headers.items() if v is not None}
         req = webob.Request.blank(path, method=method,
                                   headers=all_headers)
         if json_body is not None:

@@ -27,16 +27,17 @@ def normalized_uuid(value):
 
 
 def _consumer_uuid(req, strict):
-    """The consumer uuid of the URL; malformed ones are a 400 when
-    ``strict`` (writes), and are looked up as given otherwise (they match
-    nothing)."""
+    """The consumer uuid of the URL. As in OpenStack Placement, a write
+    (``strict``) stores the canonical spelling of any spelling and refuses
+    a malformed one (400); a read or delete looks the URL's spelling up as
+    it is (another spelling names nothing)."""
     raw = req.urlvars['consumer_uuid']
+    if not strict:
+        return raw
     value = normalized_uuid(raw)
     if value is None:
-        if strict:
-            raise errors.bad_request('Malformed consumer_uuid: %(uuid)s',
-                                     uuid=raw)
-        return raw
+        raise errors.bad_request('Malformed consumer_uuid: %(uuid)s',
+                                 uuid=raw)
     return value
 
 
@@ -75,16 +76,10 @@ def consumer_write(consumer_uuid, entry, version):
 
 def consumer_writes(data, version):
     """ConsumerWrites of a body keyed by consumer uuid."""
-    writes = {}
-    for raw_uuid, entry in data.items():
-        consumer_uuid = normalized_uuid(raw_uuid)
-        if consumer_uuid in writes:
-            raise errors.bad_request(
-                'Consumer %(uuid)s appears more than once.',
-                uuid=consumer_uuid)
-        writes[consumer_uuid] = consumer_write(consumer_uuid, entry,
-                                               version)
-    return list(writes.values())
+    # Keys are taken as spelt, as upstream takes them: two spellings are
+    # two consumers.
+    return [consumer_write(consumer_uuid, entry, version)
+            for consumer_uuid, entry in data.items()]
 
 
 _CAPACITY_REASONS = {
@@ -217,7 +212,7 @@ def list_for_resource_provider(req):
     rp_uuid = req.urlvars['uuid']
     try:
         found = alloc_obj.get_for_provider(
-            ctx, normalized_uuid(rp_uuid) or rp_uuid)
+            ctx, rp_uuid)
     except exception.ResourceProviderNotFound:
         raise errors.not_found(
             "Resource provider '%(uuid)s' not found: No resource provider "

@@ -70,7 +70,10 @@ def _provider_at(req, data):
 def get_inventories(req):
     ctx = util.context(req)
     ctx.can(policies.LIST)
-    rp = rp_handler.load_provider(req)
+    # Upstream words this 404 twice over.
+    rp = rp_handler.load_provider(
+        req, suffix=' : No resource provider with uuid %s found'
+        % req.urlvars['uuid'])
     return _inventories_response(req, rp.generation,
                                  inv_obj.get_inventories(ctx, rp))
 
@@ -195,12 +198,18 @@ def delete_inventory(req):
         inv_obj.delete_inventory(ctx, rp, resource_class)
     except exception.InventoryNotFound:
         raise errors.not_found(
+            'No inventory of class %(resource_class)s found for delete: '
             'No inventory of class %(resource_class)s found for delete',
             resource_class=resource_class)
+    except exception.ResourceClassNotFound as exc:
+        raise errors.not_found(
+            'No inventory of class %(resource_class)s found for delete: '
+            '%(error)s', resource_class=resource_class, error=exc)
     except (exception.InventoryInUse,
             exception.ConcurrentUpdateDetected) as exc:
         raise errors.conflict(
             'Unable to delete inventory of class %(resource_class)s: '
-            '%(error)s', code=_conflict_code(exc),
-            resource_class=resource_class, error=exc)
+            '%(error)s', resource_class=resource_class, error=exc,
+            # Upstream's code for this one, in use or not.
+            code=errors.CONCURRENT_UPDATE)
     return util.no_content()

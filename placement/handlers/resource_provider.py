@@ -62,12 +62,13 @@ def load_provider(req, suffix=''):
     answers for a single unknown provider (``suffix`` ends its message)."""
     uuid = req.urlvars['uuid']
     # Only uuids were ever stored: anything else (some of which not every
-    # database can even compare) is simply not there. Any spelling of a
-    # uuid names the provider stored under its canonical one.
+    # database can even compare) is simply not there. As in OpenStack
+    # Placement, the URL names the provider by its stored (canonical)
+    # spelling: upper case or without hyphens it is not found.
     if not uuidutils.is_uuid_like(uuid):
         raise not_found(uuid, suffix)
     try:
-        return rp_obj.get(util.context(req), _normalized_uuid(uuid))
+        return rp_obj.get(util.context(req), uuid)
     except exception.ResourceProviderNotFound:
         raise not_found(uuid, suffix)
 
@@ -103,6 +104,11 @@ def create_resource_provider(req):
     data = util.extract_json(req, schemas.post_schema(version))
     uuid = _normalized_uuid(data.get('uuid')) or str(uuid_lib.uuid4())
     name = data['name']
+    if not name:
+        raise errors.bad_request(
+            'Unable to create resource provider "%(name)s", %(uuid)s: '
+            'Object action create failed because: name is required',
+            name=name, uuid=uuid)
     try:
         rp = rp_obj.create(
             context, uuid, name,
@@ -149,7 +155,10 @@ def update_resource_provider(req):
     except exception.ResourceProviderNotFound:
         raise not_found(rp.uuid)
     except exception.ResourceProviderExists as exc:
-        raise _conflict(exc)
+        # Worded without the field, as upstream words it on update.
+        raise errors.conflict(
+            'Conflicting resource provider %(value)s already exists.',
+            code=errors.DUPLICATE_NAME, value=exc.kwargs['value'])
     except exception.InvalidResourceProviderParent as exc:
         raise errors.bad_request(
             'Unable to save resource provider %(uuid)s: %(error)s',

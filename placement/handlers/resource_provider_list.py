@@ -13,7 +13,8 @@ def list_resource_providers(req):
     util.validate_query(req, schema.for_version(version))
     flt = request_group.parse_provider_filter(req.GET, version)
     with util.gc_paused():
-        with util.unknown_names_are_bad_requests():
+        with util.unknown_names_are_bad_requests(
+                'Invalid trait(s) in "required" parameter: '):
             return _response(req, flt)
 
 

@@ -17,7 +17,7 @@ def list_usages(req):
     rp_uuid = req.urlvars['uuid']
     try:
         generation, usages = usage_obj.for_provider(
-            ctx, alloc_handler.normalized_uuid(rp_uuid) or rp_uuid)
+            ctx, rp_uuid)
     except exception.ResourceProviderNotFound:
         raise errors.not_found(
             'No resource provider with uuid %(uuid)s found', uuid=rp_uuid)

@@ -68,7 +68,10 @@ def extract_json(req, schema):
             bad=req.content_type or None, good=JSON)
     max_depth = context(req).config.api.max_json_depth
     try:
-        data = json.loads(req.body, parse_constant=_not_a_number,
+        # Decoded first: a byte order mark is malformed JSON, as upstream
+        # (which reads text) has it.
+        data = json.loads(req.body.decode('utf-8'),
+                          parse_constant=_not_a_number,
                           parse_float=_finite_float)
     except ValueError as exc:
         raise errors.bad_request('Malformed JSON: %(error)s', error=exc)
@@ -222,10 +225,11 @@ def gc_paused():
 
 
 @contextlib.contextmanager
-def unknown_names_are_bad_requests():
+def unknown_names_are_bad_requests(trait_context=''):
     """A query naming a resource class or trait that does not exist is the
     client's mistake (400), for every endpoint that takes the query
-    language."""
+    language; ``trait_context`` starts the message of an unknown trait
+    (GET /resource_providers has one, as upstream words it)."""
     try:
         yield
     except exception.ResourceClassNotFound as exc:
@@ -233,4 +237,4 @@ def unknown_names_are_bad_requests():
             'Invalid resource class in resources parameter: %(error)s',
             error=exc)
     except exception.TraitNotFound as exc:
-        raise errors.bad_request(str(exc))
+        raise errors.bad_request(trait_context + str(exc))

@@ -35,7 +35,9 @@ class NoAuthMiddleware:
         if _is_public(req.environ):
             return self.application
         token = req.headers.get('X-Auth-Token')
-        if not token:
+        # An empty token is a token (of the user ''), as upstream's noauth2
+        # has it: the policy refuses it (403), not the authentication.
+        if token is None:
             raise errors.ensure_json_format(webob.exc.HTTPUnauthorized())
         user_id, _sep, project_id = token.partition(':')
         project_id = project_id or user_id

@@ -12,9 +12,11 @@ get the defaults of OpenStack Placement.
 
 Rules:
 
-* reserved must stay below total, or, when the caller allows it (from
-  microversion 1.26), may equal it;
-* min_unit may not exceed max_unit;
+* reserved must stay below total (more precisely: the capacity before
+  rounding, (total - reserved) * allocation_ratio, must be positive), or,
+  when the caller allows it (from microversion 1.26), may equal it;
+* min_unit may exceed max_unit (such an inventory takes no allocation),
+  as in OpenStack Placement;
 * a class cannot be removed from a provider while allocations of it
   remain there (InventoryInUse); shrinking the capacity below what is
   already allocated is allowed, and only logged, as upstream does.
@@ -132,12 +134,10 @@ def _record(rp, name, fields, reserved_can_equal_total):
         if inventory.reserved > inventory.total:
             raise exception.InvalidInventoryCapacityReservedCanBeTotal(
                 resource_class=name, uuid=rp.uuid)
-    elif inventory.reserved >= inventory.total:
+    elif ((inventory.total - inventory.reserved) *
+          inventory.allocation_ratio) <= 0:
         raise exception.InvalidInventoryCapacity(
             resource_class=name, uuid=rp.uuid)
-    if inventory.min_unit > inventory.max_unit:
-        raise exception.InvalidInventoryUnits(resource_class=name,
-                                              uuid=rp.uuid)
     return inventory
 
 
@@ -300,10 +300,12 @@ def update_inventory(ctx, conn, rp, resource_class, fields, *,
 @db_api.retry_on_deadlock
 @db_api.writer
 def delete_inventory(ctx, conn, rp, resource_class):
-    """Remove the inventory of one class; InventoryNotFound if the
-    provider has none, InventoryInUse if it is allocated."""
+    """Remove the inventory of one class; ResourceClassNotFound if there
+    is no such class, InventoryNotFound if the provider has none of it,
+    InventoryInUse if it is allocated."""
     def change(current):
         if resource_class not in current:
+            rc_obj.id_for_name(conn, resource_class)
             raise exception.InventoryNotFound(resource_class=resource_class,
                                               uuid=rp.uuid)
         kept = _kept(current)

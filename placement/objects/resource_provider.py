@@ -52,10 +52,16 @@ def get_by_uuid(conn, uuid):
 
 _SELF_PARENT = ('parent provider UUID cannot be same as UUID. Please '
                 'specify a different parent provider UUID.')
-_NO_PARENT = 'parent provider UUID does not exist.'
-_LOOP = 'creating loop in the provider tree is not allowed.'
-_NO_REPARENT = 're-parenting a provider is not currently allowed.'
-_NO_UNPARENT = 'un-parenting a provider is not currently allowed.'
+# Upstream words a missing parent as a failed create, on update too.
+_NO_PARENT = ('Object action create failed because: parent provider UUID '
+              'does not exist.')
+_LOOP = ('Object action update failed because: creating loop in the '
+         'provider tree is not allowed.')
+# Worded as upstream's refusal of the object update.
+_NO_REPARENT = ('Object action update failed because: re-parenting a '
+                'provider is not currently allowed.')
+_NO_UNPARENT = ('Object action update failed because: un-parenting a '
+                'provider is not currently allowed.')
 
 # "Leave the parent as it is" for update(), as opposed to None ("make
 # it a root").
@@ -182,6 +188,9 @@ def _move(conn, rp, parent_uuid, allow_reparent):
     if parent_uuid == rp.parent_provider_uuid:
         return
     if rp.parent_provider_id is not None and not allow_reparent:
+        if parent_uuid is not None:
+            # Upstream reports a missing parent before refusing the move.
+            _parent_for_change(conn, parent_uuid)
         raise exception.InvalidResourceProviderParent(
             reason=_NO_UNPARENT if parent_uuid is None else _NO_REPARENT)
     if parent_uuid == rp.uuid:

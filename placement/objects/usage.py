@@ -105,10 +105,18 @@ def for_project_by_type(ctx, conn, project_id, user_id=None,
             return ALL
         return UNKNOWN if type_name is None else type_name
 
-    usages = collections.defaultdict(collections.Counter)
+    amounts = collections.defaultdict(collections.Counter)
+    consumers = collections.Counter()
     for type_name, count in counts:
-        usages[key(type_name)]['consumer_count'] += int(count)
-    for type_name, rc_id, used in sums:
+        consumers[key(type_name)] += int(count)
+    for type_name, rc_id, used in sorted(sums, key=lambda row: row[1]):
         if rc_id in names:
-            usages[key(type_name)][names[rc_id]] += int(used)
-    return {name: dict(values) for name, values in usages.items()}
+            amounts[key(type_name)][names[rc_id]] += int(used)
+    usages = {}
+    for name in consumers:
+        # Keys in OpenStack Placement's order: the first class,
+        # consumer_count, the other classes.
+        classes = list(amounts[name].items())
+        usages[name] = dict(classes[:1] + [('consumer_count',
+                                            consumers[name])] + classes[1:])
+    return usages

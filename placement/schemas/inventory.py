@@ -32,8 +32,9 @@ _RECORD = {
         'min_unit': {'type': 'integer', 'minimum': 1, 'maximum': MAX_INT},
         'max_unit': {'type': 'integer', 'minimum': 1, 'maximum': MAX_INT},
         'step_size': {'type': 'integer', 'minimum': 1, 'maximum': MAX_INT},
-        'allocation_ratio': {'type': 'number', 'exclusiveMinimum': 0,
-                             'maximum': MAX_FLOAT},
+        # Any ratio: one that leaves no capacity is refused like a
+        # reserved amount that does (before 1.26), as upstream has it.
+        'allocation_ratio': {'type': 'number', 'maximum': MAX_FLOAT},
     },
     'required': ['total'],
     'additionalProperties': False,
@@ -58,8 +59,9 @@ SET = {
         'resource_provider_generation': _GENERATION,
         'inventories': {
             'type': 'object',
+            # Other keys are not refused here: they name no class (400
+            # from the handler), as in OpenStack Placement.
             'patternProperties': {RESOURCE_CLASS_PATTERN: RECORD},
-            'additionalProperties': False,
         },
     },
     'required': ['resource_provider_generation', 'inventories'],

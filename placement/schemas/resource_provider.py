@@ -8,8 +8,9 @@ NO_NUL = '^[^\x00]*$'
 POST_1_0 = {
     'type': 'object',
     'properties': {
-        'name': {'type': 'string', 'minLength': 1, 'maxLength': 200,
-                 'pattern': NO_NUL},
+        # No minLength, as upstream: an empty name is refused by the
+        # handler on create and accepted on update.
+        'name': {'type': 'string', 'maxLength': 200, 'pattern': NO_NUL},
         'uuid': _UUID,
     },
     'required': ['name'],

@@ -18,7 +18,7 @@ SET_PROVIDER_TRAITS = {
             'type': 'array',
             'items': {'type': 'string', 'minLength': 1, 'maxLength': 255,
                       'pattern': NO_NUL},
-            'uniqueItems': True,
+            # Duplicates are accepted (and count once), as upstream has it.
         },
         'resource_provider_generation': {'type': 'integer'},
     },

@@ -17,4 +17,4 @@ QUERY_V1_9 = {
 # consumers written without a type); an unknown name matches nothing.
 QUERY_V1_38 = copy.deepcopy(QUERY_V1_9)
 QUERY_V1_38['properties']['consumer_type'] = {
-    'type': 'string', 'minLength': 1, 'maxLength': 255}
+    'type': 'string', 'pattern': '^[A-Z0-9_]+$|^all|^unknown$'}

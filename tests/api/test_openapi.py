@@ -45,7 +45,7 @@ def _served(client, **kw):
 
 
 def test_served_without_a_token_and_valid_openapi_3_1(spy_client):
-    doc = _served(spy_client, headers={'x-auth-token': ''})
+    doc = _served(spy_client, headers={'x-auth-token': None})
     validate_openapi(doc)
     assert doc['openapi'] == '3.1.0'
     assert doc['info']['version'] == '1.39'
@@ -89,7 +89,7 @@ def test_public_paths_need_no_token_others_do(spy_client):
         public = operation.get('security') == []
         assert public == (path in ('/', '/openapi.json')), path
         resp = spy_client.request(method, path.replace('{', '').replace(
-            '}', ''), headers={'x-auth-token': ''})
+            '}', ''), headers={'x-auth-token': None})
         assert (resp.status != 401) == public, (path, method, resp)
 
 

@@ -28,7 +28,35 @@ STANDARD_TRAITS = ['HW_CPU_X86_AVX', 'HW_CPU_X86_AVX2', 'HW_CPU_X86_SSE',
 BOUNDARIES = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
               18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
               33, 34, 35, 36, 37, 38, 39]
-ALLOC_CANDIDATE_SORT = ('allocation_requests',)
+ALLOC_CANDIDATE_SORT = ('allocation_requests',
+                        'allocation_requests.[].mappings.*',
+                        'provider_summaries.*.traits')
+
+
+def candidates(query, version='latest', **kw):
+    """GET /allocation_candidates: the order of candidates, of the
+    providers of a mapping and of keys is upstream's implementation detail
+    (its sets and dicts), compared as sets."""
+    return Request('GET', '/allocation_candidates', query=query,
+                   version=version, unordered=ALLOC_CANDIDATE_SORT,
+                   key_order=False, **kw)
+
+
+def traits_list(query=None, version='latest', **kw):
+    """GET /traits: upstream lists the standard traits in the order they
+    were inserted, which follows a Python set (it changes with the hash
+    seed): compared as a set."""
+    return Request('GET', '/traits', query=query, version=version,
+                   unordered=('traits',), **kw)
+
+
+def get(path, query=None, version='latest', **kw):
+    """A GET, compared as its route needs."""
+    if path == '/allocation_candidates':
+        return candidates(query, version, **kw)
+    if path == '/traits':
+        return traits_list(query, version, **kw)
+    return Request('GET', path, query=query, version=version, **kw)
 
 
 def v(minor):
@@ -174,8 +202,7 @@ def sweep(w):
     for version in VERSIONS + ['latest']:
         for path in gets:
             p, _, q = path.partition('?')
-            yield Request('GET', p, query=q or None, version=version,
-                          unordered=ALLOC_CANDIDATE_SORT)
+            yield get(p, q or None, version)
         yield from reads_of_provider(root, version)
     # Methods a route does not have: 405 with the Allow header.
     for method, path in (('PATCH', '/resource_providers'),
@@ -417,9 +444,7 @@ def inventory_in_use(w):
                   version=w.choice(['1.4', '1.5', 'latest']))
     yield Request('GET', '/resource_providers/%s/usages' % rp,
                   version=version)
-    yield Request('GET', '/allocation_candidates',
-                  query=[('resources', 'VCPU:1')], version='latest',
-                  unordered=ALLOC_CANDIDATE_SORT)
+    yield candidates([('resources', 'VCPU:1')])
     yield Request('DELETE', '/allocations/%s' % consumer)
     yield Request('DELETE', '/resource_providers/%s/inventories' % rp,
                   version=w.choice(['1.4', '1.5', 'latest']))
@@ -636,7 +661,7 @@ def trait_edges(w):
                [('name', 'in:%s' % t1), ('name', 'in:%s' % t2)],
                [('unknown', 'x')]]
     for query in queries:
-        yield Request('GET', '/traits', query=query, version=version)
+        yield traits_list(query, version)
     for body in ({'traits': [t1], 'resource_provider_generation': 0},
                  {'traits': [t1, t1], 'resource_provider_generation': 1},
                  {'traits': [t1, 'CUSTOM_UNKNOWN_%s' % w.tag()],
@@ -663,8 +688,7 @@ def trait_edges(w):
                   version=version)
     yield Request('DELETE', '/traits/%s' % t2, version=version)
     yield Request('DELETE', '/traits/%s' % t1, version=version)
-    yield Request('GET', '/traits', version=version,
-                  query=[('name', 'in:%s,%s' % (t1, t2))])
+    yield traits_list([('name', 'in:%s,%s' % (t1, t2))], version)
 
 
 def aggregate_edges(w):
@@ -885,8 +909,7 @@ def candidate_queries(w):
     ]
     for minor, query in cases:
         for version in {v(max(minor - 1, 10)), v(minor), 'latest'}:
-            yield Request('GET', '/allocation_candidates', query=query,
-                          version=version, unordered=ALLOC_CANDIDATE_SORT)
+            yield candidates(query, version)
 
 
 def usage_queries(w):
@@ -1046,8 +1069,7 @@ def random_trees(w):
         version = v(minor) if rng.random() < 0.8 else 'latest'
         if rng.random() < 0.1 and minor > 10:
             version = v(minor - 1)
-        yield Request('GET', '/allocation_candidates', query=query,
-                      version=version, unordered=ALLOC_CANDIDATE_SORT)
+        yield candidates(query, version)
     if rng.random() < 0.5:
         yield Request('GET', '/resource_providers', version='latest',
                       query=[('resources', '%s:1' % cls[0])])
@@ -1166,9 +1188,8 @@ def http_edges(w):
         for path in ('/resource_providers', '/allocation_candidates',
                      '/usages', '/traits'):
             if w.rng.random() < 0.5:
-                yield Request('GET', path, query=query,
-                              version=w.choice(['1.0', '1.17', '1.31',
-                                                'latest']))
+                yield get(path, query, w.choice(['1.0', '1.17', '1.31',
+                                                 'latest']))
     # Content types and accept headers of a write.
     body = {'name': w.name(), 'uuid': w.uuid()}
     for ctype in ('application/json; charset=UTF-8', 'APPLICATION/JSON',

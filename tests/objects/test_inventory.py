@@ -57,8 +57,8 @@ def test_invalid_records_change_nothing(ctx, db, rp):
          exception.InvalidInventoryCapacityReservedCanBeTotal, True),
         ({'DISK_GB': {'total': 5, 'reserved': 5}},
          exception.InvalidInventoryCapacity, False),
-        ({'DISK_GB': {'total': 5, 'min_unit': 3, 'max_unit': 2}},
-         exception.InvalidInventoryUnits, True),
+        ({'DISK_GB': {'total': 5, 'allocation_ratio': 0}},
+         exception.InvalidInventoryCapacity, False),
         ({'CUSTOM_UNKNOWN': {'total': 5}},
          exception.ResourceClassNotFound, True),
     ]
