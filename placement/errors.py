@@ -28,7 +28,8 @@ QUERYPARAM_BAD_VALUE = 'placement.query.bad_value'
 QUERYPARAM_MISSING_VALUE = 'placement.query.missing_value'
 
 
-def _format_json_error(body, status, title, environ, code=DEFAULT):
+def _format_json_error(body, status, title, environ, code=DEFAULT,
+                       extra=None):
     error = {
         'status': int(status.split(None, 1)[0]),
         'title': title,
@@ -40,6 +41,7 @@ def _format_json_error(body, status, title, environ, code=DEFAULT):
     request_id = environ.get(environ_keys.REQUEST_ID)
     if request_id:
         error['request_id'] = request_id
+    error.update(extra or {})
     return {'errors': [error]}
 
 
@@ -56,16 +58,18 @@ def ensure_json_format(exc):
     return exc
 
 
-def http_error(exc_class, detail=None, code=DEFAULT, **kwargs):
+def http_error(exc_class, detail=None, code=DEFAULT, extra=None, **kwargs):
     """Build the webob exception ``exc_class`` with a JSON error body.
 
-    ``detail`` may contain %-style placeholders filled from ``kwargs``.
+    ``detail`` may contain %-style placeholders filled from ``kwargs``;
+    ``extra`` adds fields to the error.
     """
     if kwargs:
         detail = detail % kwargs
     return exc_class(detail=detail,
                      json_formatter=functools.partial(_format_json_error,
-                                                      code=code))
+                                                      code=code,
+                                                      extra=extra))
 
 
 def bad_request(detail, code=DEFAULT, **kwargs):

@@ -74,8 +74,11 @@ class MicroversionMiddleware:
             raise errors.http_error(webob.exc.HTTPBadRequest,
                                     'Invalid microversion: %s' % exc)
         except ValueError as exc:
+            # The supported range is part of the answer, as upstream's.
             raise errors.http_error(webob.exc.HTTPNotAcceptable,
-                                    'Invalid microversion: %s' % exc)
+                                    'Invalid microversion: %s' % exc,
+                                    extra={'max_version': MAX_VERSION,
+                                           'min_version': MIN_VERSION})
         req.environ[environ_keys.MICROVERSION] = version
         response = req.get_response(self.application)
         for name, value in response_headers(version):

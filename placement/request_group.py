@@ -186,8 +186,9 @@ def parse_traits(value, version, key='required', allow_any=None):
     if value.startswith('in:'):
         if not allow_any:
             raise errors.bad_request(
-                "The format 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' only supported "
-                "since microversion 1.39. Got: %(value)s", value=value)
+                "Invalid query string parameters: The format "
+                "'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' only supported since "
+                "microversion 1.39. Got: %(value)s", value=value)
         names = _names(value[3:])
         if not all(names):
             raise _trait_form_error(key, value, version, empty=True)
@@ -216,12 +217,14 @@ def _member_of_uuid_error(value):
         "to contain valid UUID(s). Got: %(value)s", value=value)
 
 
-def parse_member_of(values, version):
-    """An AggregateFilter from every ``member_of`` value of one group."""
+def parse_member_of(values, version, candidates=False):
+    """An AggregateFilter from every ``member_of`` value of one group
+    (``candidates``: of GET /allocation_candidates, whose refusal of
+    several values upstream words more briefly)."""
     if len(values) > 1 and version < (1, 24):
         raise errors.bad_request(
-            'Multiple member_of parameters are not supported in the '
-            'specified microversion.')
+            'Multiple member_of parameters are not supported' +
+            ('' if candidates else ' in the specified microversion.'))
     result = AggregateFilter()
     for value in values:
         forbidden = value.startswith('!')
@@ -242,8 +245,10 @@ def parse_member_of(values, version):
                 "Got: %(value)s", value=value)
         else:
             uuids = [body]
-        if not all(uuidutils.is_uuid_like(u) for u in uuids):
-            raise _member_of_uuid_error(value)
+        bad = [u for u in uuids if not uuidutils.is_uuid_like(u)]
+        if bad:
+            # Upstream names the first value that is not a uuid.
+            raise _member_of_uuid_error(bad[0])
         uuids = {u.lower() for u in uuids}
         if forbidden:
             result.forbidden |= uuids
@@ -321,7 +326,8 @@ def parse_candidate_query(params, version):
         elif prefix == 'required':
             group.traits = _traits_of(params, key, version)
         elif prefix == 'member_of':
-            group.aggregates = parse_member_of(params.getall(key), version)
+            group.aggregates = parse_member_of(params.getall(key), version,
+                                               candidates=True)
         else:
             group.in_tree = parse_in_tree(params.getall(key)[-1])
 
@@ -338,10 +344,6 @@ def parse_candidate_query(params, version):
         _check_groups_need_resources(by_suffix)
 
     suffixed = [g for g in by_suffix.values() if g.use_same_provider]
-    if len(suffixed) > 1 and query.group_policy is None:
-        raise errors.bad_request(
-            'The "group_policy" parameter is required when specifying more '
-            'than one "resources{N}" parameter.')
 
     _check_conflicting_traits(query.groups)
 
@@ -358,6 +360,11 @@ def parse_candidate_query(params, version):
             raise _bad('Resourceless suffixed group request should be '
                        'specified in `same_subtree` query param: bad '
                        'group(s) - %(groups)s.', groups=resourceless)
+    # Checked after the groups themselves, as upstream checks it.
+    if len(suffixed) > 1 and query.group_policy is None:
+        raise errors.bad_request(
+            'The "group_policy" parameter is required when specifying more '
+            'than one "resources{N}" parameter.')
     return query
 
 
@@ -370,7 +377,8 @@ def _check_orphans(by_suffix):
     orphans = _orphans(by_suffix, 'required', 'traits')
     if orphans:
         raise errors.bad_request(
-            'All traits parameters must be associated with resources. '
+            # Two blanks, as upstream has it.
+            'All traits parameters must be associated with resources.  '
             'Found the following orphaned traits keys: %(keys)s',
             keys=', '.join(orphans))
     orphans = _orphans(by_suffix, 'member_of', 'aggregates')

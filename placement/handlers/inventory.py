@@ -28,7 +28,8 @@ def _inventories_response(req, generation, inventories):
                         for name, inv in inventories.items()},
     }
     return util.json_response(
-        req, body, last_modified=_last_modified(inventories.values()))
+        req, body, last_modified=(_last_modified(inventories.values())
+                                  if inventories else util.UNDATED))
 
 
 def _inventory_response(req, generation, inventory, status=200,

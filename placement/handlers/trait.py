@@ -141,7 +141,9 @@ def update_traits_for_resource_provider(req):
         generation = trait_obj.set_for_provider(
             context, rp, data['traits'], data['resource_provider_generation'])
     except exception.TraitNotFound as exc:
-        raise errors.bad_request(str(exc))
+        # Worded as upstream words it here.
+        raise errors.bad_request('No such trait %(names)s',
+                                 names=exc.kwargs['names'])
     except exception.ConcurrentUpdateDetected:
         raise resource_provider.generation_conflict()
     return _provider_traits_response(req, rp.id, generation)

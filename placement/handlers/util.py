@@ -62,6 +62,10 @@ def extract_json(req, schema):
     malformed JSON or a body that does not match ``schema``.
     """
     if req.content_type != JSON:
+        if not req.content_type:
+            # webob's 415 text names the request's media type; upstream's
+            # says None when there is none.
+            req.environ['CONTENT_TYPE'] = 'None'
         raise errors.http_error(
             webob.exc.HTTPUnsupportedMediaType,
             'The media type %(bad)s is not supported, use %(good)s',
@@ -171,17 +175,23 @@ def dumps(body):
     return json.dumps(body).encode('utf-8')
 
 
+# ``last_modified`` of an answer about nothing (an empty inventory):
+# Cache-Control without Last-Modified, as upstream answers it.
+UNDATED = object()
+
+
 def json_response(req, body, status=200, last_modified=None, location=None):
     """A JSON response (``body`` an object, or its JSON already encoded
     by ``dumps``). From microversion 1.15 a GET (or a write that returns
     the written resource) carries Last-Modified and Cache-Control:
     no-cache; pass ``last_modified=False`` for answers that must not carry
-    them."""
+    them, UNDATED for no Last-Modified only."""
     response = webob.Response(status=status, content_type=JSON,
                               charset=None)
     response.body = body if isinstance(body, bytes) else dumps(body)
     if last_modified is not False and version(req) >= (1, 15):
-        response.last_modified = _http_date(last_modified or utcnow())
+        if last_modified is not UNDATED:
+            response.last_modified = _http_date(last_modified or utcnow())
         response.cache_control = 'no-cache'
     if location:
         response.location = location

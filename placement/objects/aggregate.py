@@ -59,20 +59,23 @@ def ids_for_uuids(conn, uuids):
 def _ensure(conn, uuids):
     """{uuid: id} of ``uuids``, creating the aggregates that are new."""
     known = ids_for_uuids(conn, uuids)
+    # In the order given: a provider's aggregates are listed by id, which
+    # is the order a client first named them, as in OpenStack Placement.
     insert_ignoring_duplicates(
-        conn, _agg, [{'uuid': u} for u in sorted(set(uuids) - set(known))])
+        conn, _agg, [{'uuid': u} for u in dict.fromkeys(uuids)
+                     if u not in known])
     return ids_for_uuids(conn, uuids)
 
 
 @db_api.reader
 def list_for_provider(ctx, conn, rp_id):
-    """The uuids of the aggregates of provider ``rp_id``, oldest
-    association first."""
+    """The uuids of the aggregates of provider ``rp_id``, in aggregate id
+    order (as upstream lists them)."""
     rows = conn.execute(
         sa.select(_agg.c.uuid)
         .select_from(_rp_agg.join(_agg, _agg.c.id == _rp_agg.c.aggregate_id))
         .where(_rp_agg.c.resource_provider_id == rp_id)
-        .order_by(_rp_agg.c.created_at, _agg.c.id))
+        .order_by(_agg.c.id))
     return [row[0] for row in rows]
 
 

@@ -232,9 +232,12 @@ def _check(conn, wanted, released, provider_uuids, rc_names):
                         provider_uuids[key[0]], old, new, limit)
 
 
-def apply_writes(ctx, conn, writes):
+def apply_writes(ctx, conn, writes, bump_cleared=True):
     """Replace the allocations of the consumers in ``writes`` (a list of
     ConsumerWrite) inside the caller's transaction ``conn``.
+    ``bump_cleared``: bump the generations of the providers a cleared
+    consumer leaves (as upstream's allocation writes do; its reshape does
+    not).
 
     :raises ResourceProviderNotFound: a provider does not exist.
     :raises ResourceClassNotFound: a class does not exist.
@@ -253,9 +256,18 @@ def apply_writes(ctx, conn, writes):
     rc_ids = rc_obj.ids_for_names(conn, list(dict.fromkeys(class_names)))
     rp_ids = _provider_rows(conn, list(dict.fromkeys(provider_uuids)))
 
+    # A write that clears a consumer changes the providers it leaves (as
+    # upstream, their generations move); one that replaces allocations
+    # changes only the providers it names.
+    cleared = sorted(w.consumer_uuid for w in writes if not w.allocations)
+    left = set()
+    if cleared and bump_cleared:
+        left = {row[0] for row in conn.execute(
+            sa.select(_alloc.c.resource_provider_id).distinct()
+            .where(_alloc.c.consumer_id.in_(cleared)))}
     # Locks: providers (id order), then consumers (uuid order), as every
     # writer takes them, so that writers queue instead of deadlocking.
-    lock_providers(conn, rp_ids.values())
+    lock_providers(conn, set(rp_ids.values()) | left)
     consumers = {}
     for write in sorted(writes, key=lambda w: w.consumer_uuid):
         consumers[write.consumer_uuid] = _lock_consumer(ctx, conn, write)

@@ -25,7 +25,7 @@ from placement import exception
 _INT32_MIN, _INT32_MAX = -2 ** 31, 2 ** 31 - 1
 
 
-def _bump(conn, table, row_id, expected):
+def _storable(expected):
     # JSON Schema's "integer" admits 4.0: it is the generation 4. (Not
     # ``in range(...)``: for a float that is a linear scan of 2**32
     # numbers.)
@@ -34,6 +34,11 @@ def _bump(conn, table, row_id, expected):
     if not (isinstance(expected, int) and
             _INT32_MIN <= expected <= _INT32_MAX):
         raise exception.ConcurrentUpdateDetected()
+    return expected
+
+
+def _bump(conn, table, row_id, expected):
+    expected = _storable(expected)
     result = conn.execute(
         sa.update(table)
         .where(table.c.id == row_id, table.c.generation == expected)
@@ -41,6 +46,19 @@ def _bump(conn, table, row_id, expected):
     if result.rowcount != 1:
         raise exception.ConcurrentUpdateDetected()
     return expected + 1
+
+
+def check_provider(conn, provider_id, expected):
+    """ConcurrentUpdateDetected unless the provider's generation is
+    ``expected``, which a write that changes nothing leaves as it is."""
+    expected = _storable(expected)
+    current = conn.execute(
+        sa.select(tables.resource_providers.c.generation)
+        .where(tables.resource_providers.c.id == provider_id)
+        .with_for_update()).scalar_one_or_none()
+    if current != expected:
+        raise exception.ConcurrentUpdateDetected()
+    return expected
 
 
 def bump_provider(conn, provider_id, expected):

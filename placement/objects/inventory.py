@@ -12,9 +12,10 @@ get the defaults of OpenStack Placement.
 
 Rules:
 
-* reserved must stay below total (more precisely: the capacity before
-  rounding, (total - reserved) * allocation_ratio, must be positive), or,
-  when the caller allows it (from microversion 1.26), may equal it;
+* reserved must stay below total (more precisely: the capacity,
+  int((total - reserved) * allocation_ratio), must be positive), or,
+  when the caller allows it (from microversion 1.26), may equal it (the
+  capacity must not be negative);
 * min_unit may exceed max_unit (such an inventory takes no allocation),
   as in OpenStack Placement;
 * a class cannot be removed from a provider while allocations of it
@@ -130,12 +131,13 @@ def _record(rp, name, fields, reserved_can_equal_total):
     values['allocation_ratio'] = float(values['allocation_ratio'])
     inventory = Inventory(resource_class=name,
                           **{key: values[key] for key in FIELDS})
+    # As upstream: the (rounded) capacity must be positive, or, from 1.26,
+    # not negative; the message speaks of reserved either way.
     if reserved_can_equal_total:
-        if inventory.reserved > inventory.total:
+        if inventory.capacity < 0:
             raise exception.InvalidInventoryCapacityReservedCanBeTotal(
                 resource_class=name, uuid=rp.uuid)
-    elif ((inventory.total - inventory.reserved) *
-          inventory.allocation_ratio) <= 0:
+    elif inventory.capacity <= 0:
         raise exception.InvalidInventoryCapacity(
             resource_class=name, uuid=rp.uuid)
     return inventory

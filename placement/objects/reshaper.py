@@ -72,7 +72,7 @@ def _reshape_once(ctx, conn, inventories, writes):
             raise exception.ResourceProviderGenerationConflict(
                 uuid=rp_uuid, actual=actual, given=given)
     _set(ctx, conn, inventories, union=True)
-    alloc_obj.apply_writes(ctx, conn, writes)
+    alloc_obj.apply_writes(ctx, conn, writes, bump_cleared=False)
     _set(ctx, conn, inventories, union=False)
 
 

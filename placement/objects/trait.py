@@ -146,10 +146,14 @@ def list_for_provider(ctx, conn, rp_id):
                    .where(_rp_trait.c.resource_provider_id == rp_id))
 
 
-def _replace_provider_traits(conn, rp_id, trait_ids):
-    current = {row[0] for row in conn.execute(
+def _provider_trait_ids(conn, rp_id):
+    return {row[0] for row in conn.execute(
         sa.select(_rp_trait.c.trait_id)
         .where(_rp_trait.c.resource_provider_id == rp_id))}
+
+
+def _replace_provider_traits(conn, rp_id, trait_ids):
+    current = _provider_trait_ids(conn, rp_id)
     wanted = set(trait_ids)
     if current - wanted:
         conn.execute(_rp_trait.delete().where(
@@ -165,6 +169,10 @@ def _replace_provider_traits(conn, rp_id, trait_ids):
 @db_api.writer
 def _set_for_provider(ctx, conn, rp, names, expected_generation):
     trait_ids = ids_for_names(conn, names)
+    if set(trait_ids.values()) == _provider_trait_ids(conn, rp.id):
+        # The same traits again: as upstream, the generation is checked
+        # but not bumped.
+        return generation.check_provider(conn, rp.id, expected_generation)
     new_generation = generation.bump_provider(conn, rp.id,
                                               expected_generation)
     _replace_provider_traits(conn, rp.id, trait_ids.values())

@@ -217,7 +217,7 @@ def test_integral_float_generation_is_that_generation(client):
     names generation 4, and is answered at once."""
     rp = client.post(RP, json={'name': 'float-gen'}).json
     url = RP + '/%s/traits' % rp['uuid']
-    resp = client.put(url, json={'traits': [],
+    resp = client.put(url, json={'traits': ['HW_CPU_X86_AVX'],
                                  'resource_provider_generation': 0.0})
     assert resp.status == 200, resp
     assert resp.json['resource_provider_generation'] == 1

@@ -198,7 +198,7 @@ def test_provider_traits_generation_conflict(client, db, rp):
 @pytest.mark.parametrize('body, fragment', [
     ({'traits': ['NON_EXISTED_TRAIT1', 'NON_EXISTED_TRAIT2', 'CUSTOM_KEEP'],
       'resource_provider_generation': 0},
-     'No such trait(s): NON_EXISTED_TRAIT1, NON_EXISTED_TRAIT2'),
+     'No such trait NON_EXISTED_TRAIT1, NON_EXISTED_TRAIT2'),
     ({'traits': ['CUSTOM_KEEP']},
      "'resource_provider_generation' is a required property"),
     ({'traits': ['CUSTOM_KEEP'], 'resource_provider_generation': 'x'},

@@ -11,27 +11,32 @@ def _details(response):
 
 
 def _schema_dump(request, upstream, ours, cls, text):
-    """The same JSON-schema message, followed by a dump of each side's own
-    schema (whose key order and extra keywords differ)."""
+    """Both sides answer with the JSON-schema validator's message about
+    their own schema (whose layout, key order and keywords differ)."""
     if cls != 'error_detail':
         return False
     details = [_details(r) for r in (upstream, ours)]
     if None in details or len(details[0]) != len(details[1]):
         return False
-    head = [[d.split('Failed validating')[0] for d in side]
-            for side in details]
-    return head[0] == head[1] and any('Failed validating' in d
-                                      for d in details[0])
+    return all('Failed validating' in d for side in details for d in side)
 
 
 def _upstream_server_error(request, upstream, ours, cls, text):
-    return upstream.status == 500 and 400 <= ours.status < 500
+    return upstream.status == 500 and ours.status < 500
 
 
 def _database_error_text(request, upstream, ours, cls, text):
     return cls == 'error_detail' and any(
         marker in d for d in _details(upstream) or []
         for marker in ('(sqlite3.', '(psycopg2.', '(pymysql.'))
+
+
+def _failed_write_leaves_consumer(request, upstream, ours, cls, text):
+    """Upstream creates the consumer of a write before checking the
+    write, and keeps it (generation 0, no allocations) when the write
+    fails; here a failed write changes nothing."""
+    return any('consumer generation conflict - expected 0 but got' in d
+               for d in _details(upstream) or [])
 
 
 def _limited_candidates(request, upstream, ours, cls, text):
@@ -63,7 +68,15 @@ KNOWN = [
     ('Upstream server errors', _upstream_server_error),
     ('Database errors in messages', _database_error_text),
     ('Which candidates a limit keeps', _limited_candidates),
+    ('Failed writes leave no consumer', _failed_write_leaves_consumer),
 ]
+
+
+# Requests (of the default 5,000, seed 1) that still answer differently
+# for reasons not yet fixed, listed under "Open differences" in
+# doc/deviations.rst: a ratchet. Lower these as differences are fixed;
+# never raise them.
+OPEN_DIFFERENCES = {'sqlite': 133, 'postgresql': 105}
 
 
 def explain(request, upstream, ours, cls, text):

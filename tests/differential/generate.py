@@ -225,8 +225,8 @@ def sweep(w):
                    'placement', '', 'placement 1.05', 'placement 1.5.1',
                    'placement 1.10, compute 2.1', 'placement -1.1'):
         for path in ('/', '/resource_providers', '/traits'):
-            yield Request('GET', path, version=None,
-                          headers={'OpenStack-API-Version': header})
+            yield get(path, version=None,
+                      headers={'OpenStack-API-Version': header})
     for path in ('/', '/resource_providers'):
         yield Request('GET', path, version=None,
                       headers={'X-OpenStack-Placement-API-Version': '1.5'})
