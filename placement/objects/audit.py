@@ -38,6 +38,7 @@ import sqlalchemy as sa
 
 from placement.db import standard
 from placement.db import tables
+from placement.objects import inventory
 
 _rp = tables.resource_providers
 _inv = tables.inventories
@@ -49,7 +50,7 @@ _rpa = tables.resource_provider_aggregates
 _aggs = tables.placement_aggregates
 _consumers = tables.consumers
 
-_CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
+_CAPACITY = inventory.CAPACITY
 
 
 def _usage():

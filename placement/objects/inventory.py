@@ -58,6 +58,12 @@ def capacity(record):
     return int((record.total - record.reserved) * record.allocation_ratio)
 
 
+# The same capacity as an SQL expression over the inventories table, for
+# the queries that compare it with usage (candidate search, audit). It
+# stays unfloored there: upstream compares the float.
+CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
+
+
 @dataclasses.dataclass(frozen=True)
 class Inventory:
     resource_class: str

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from placement.db import tables
 from placement import exception
+from placement.objects import inventory
 from placement.objects import resource_provider
 
 _rp = tables.resource_providers
@@ -30,7 +31,7 @@ SHARING_TRAIT = 'MISC_SHARES_VIA_AGGREGATE'
 
 # Capacity of one inventory row; compared as a float like upstream does,
 # reported floored.
-_CAPACITY = (_inv.c.total - _inv.c.reserved) * _inv.c.allocation_ratio
+_CAPACITY = inventory.CAPACITY
 
 
 def _all(conn, statement):
