@@ -59,13 +59,15 @@ def _update_conflict(exc):
                            code=_conflict_code(exc), error=exc)
 
 
-def _provider_at(req, data):
-    """The provider of the URL, as of the generation the body claims:
-    409 if that is not its current one."""
+def _provider_and_body(req, body_schema):
+    """The provider of the URL (404 first, as upstream: before the body
+    is read) and the body, as of the generation the body claims: 409 if
+    that is not the provider's current one."""
     rp = rp_handler.load_provider(req)
+    data = util.extract_json(req, body_schema)
     if data.pop('resource_provider_generation') != rp.generation:
         raise _generation_conflict()
-    return rp
+    return rp, data
 
 
 def get_inventories(req):
@@ -124,8 +126,7 @@ def create_inventory(req):
 def update_inventory(req):
     ctx = util.context(req)
     ctx.can(policies.UPDATE)
-    data = util.extract_json(req, schema.UPDATE)
-    rp = _provider_at(req, data)
+    rp, data = _provider_and_body(req, schema.UPDATE)
     resource_class = req.urlvars['resource_class']
     try:
         result = inv_obj.update_inventory(
@@ -148,8 +149,7 @@ def update_inventory(req):
 def set_inventories(req):
     ctx = util.context(req)
     ctx.can(policies.UPDATE)
-    data = util.extract_json(req, schema.SET)
-    rp = _provider_at(req, data)
+    rp, data = _provider_and_body(req, schema.SET)
     try:
         result = inv_obj.replace_inventories(
             ctx, rp, data['inventories'],
@@ -165,7 +165,10 @@ def set_inventories(req):
     except (exception.InventoryInUse,
             exception.ConcurrentUpdateDetected) as exc:
         raise _update_conflict(exc)
-    return _inventories_response(req, result.generation, result.inventories)
+    # Listed in the order of the request, as upstream answers.
+    return _inventories_response(
+        req, result.generation,
+        {name: result.inventories[name] for name in data['inventories']})
 
 
 def delete_inventories(req):

@@ -91,6 +91,19 @@ def _last_modified(rp):
     return util.latest([rp.created_at, rp.updated_at])
 
 
+def _last_updated(rp):
+    """The Last-Modified of an update's answer, as upstream gives it: when
+    the provider was last changed *before* this update, none if it never
+    was. Upstream stamps a root as updated when it creates it (its root id
+    is written in a second step), a child only by a later change; a
+    provider that is a child and was never updated was created as one."""
+    if rp.updated_at is not None:
+        return rp.updated_at
+    if rp.parent_provider_uuid is None:
+        return rp.created_at
+    return util.UNDATED
+
+
 def _conflict(exc):
     return errors.conflict(
         'Conflicting resource provider %(field)s: %(value)s already exists.',
@@ -148,6 +161,7 @@ def update_resource_provider(req):
     parent_uuid = rp_obj.UNCHANGED
     if 'parent_provider_uuid' in data:
         parent_uuid = _normalized_uuid(data['parent_provider_uuid'])
+    before = rp
     try:
         rp = rp_obj.update(context, rp.uuid, data['name'],
                            parent_uuid=parent_uuid,
@@ -164,7 +178,7 @@ def update_resource_provider(req):
             'Unable to save resource provider %(uuid)s: %(error)s',
             uuid=rp.uuid, error=exc)
     return util.json_response(req, provider_body(req, rp),
-                              last_modified=_last_modified(rp))
+                              last_modified=_last_updated(before))
 
 
 def delete_resource_provider(req):

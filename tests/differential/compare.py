@@ -240,7 +240,10 @@ def differences(request, upstream, ours, known_uuids, ordered=True):
         found.append(('error_code', '%s != %s' % tuple(codes)))
     # Upstream inserts the standard traits in the order of a Python set
     # (it changes with the hash seed): lists of traits are compared as sets.
-    bodies = [_unorder(b, ('traits', 'provider_summaries.*.traits'))
+    # So are a provider's aggregates: upstream adds the missing ones in the
+    # order of a set, and lists them in the order of their rows.
+    bodies = [_unorder(b, ('traits', 'provider_summaries.*.traits',
+                           'aggregates'))
               for b in bodies]
     if request.unordered:
         bodies = [_unorder(b, request.unordered) for b in bodies]

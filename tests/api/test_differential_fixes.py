@@ -1,0 +1,64 @@
+"""Answers in which the differential harness (tests/differential/) found
+this service different from OpenStack Placement 16.0.0, as upstream
+gives them (checked against upstream run as a black box)."""
+from tests import data
+
+UNKNOWN = '/resource_providers/aaaaaaaa-0000-4000-8000-0000000000ff'
+
+
+def test_unknown_provider_is_404_before_the_inventory_body_is_read(client):
+    for path in (UNKNOWN + '/inventories', UNKNOWN + '/inventories/VCPU'):
+        response = client.put(path, json={'bogus': 1})
+        assert response.status == 404, (path, response.json)
+        assert ('No resource provider with uuid' in
+                response.json['errors'][0]['detail'])
+
+
+def test_bad_inventory_body_of_a_known_provider_is_still_a_400(client, db):
+    rp = data.create_provider(db, 'cn')
+    response = client.put('/resource_providers/%s/inventories' % rp.uuid,
+                          json={'bogus': 1})
+    assert response.status == 400
+
+
+def test_set_inventories_answer_lists_classes_in_request_order(client, db):
+    rp = data.create_provider(db, 'cn')
+    classes = ['VCPU', 'DISK_GB', 'MEMORY_MB']
+    response = client.put(
+        '/resource_providers/%s/inventories' % rp.uuid,
+        json={'resource_provider_generation': 0,
+              'inventories': {name: {'total': 5} for name in classes}})
+    assert response.status == 200
+    assert list(response.json['inventories']) == classes
+
+
+def test_update_answer_is_dated_by_the_change_before_it(client, db):
+    """Upstream dates an update's answer by the provider's previous change:
+    a child never changed before answers without Last-Modified, whatever
+    the update (rename, move between parents, un-parenting); a root is
+    dated from its creation."""
+    first = data.create_provider(db, 'first')
+    second = data.create_provider(db, 'second')
+    children = [data.create_provider(db, 'child%d' % n, parent=first)
+                for n in range(3)]
+    bodies = [{'name': 'renamed'},
+              {'name': 'child1', 'parent_provider_uuid': second.uuid},
+              {'name': 'child2', 'parent_provider_uuid': None}]
+    for child, body in zip(children, bodies):
+        url = '/resource_providers/%s' % child.uuid
+        response = client.put(url, json=body, version='1.37')
+        assert response.status == 200, response.json
+        assert 'last-modified' not in response.headers, body
+        # Changed once now: the next update's answer is dated.
+        body['name'] += '-again'
+        assert 'last-modified' in client.put(url, json=body,
+                                             version='1.37').headers
+    # Nothing changes when the name is the same: still never updated.
+    third = data.create_provider(db, 'child3', parent=first)
+    url = '/resource_providers/%s' % third.uuid
+    for _ in range(2):
+        response = client.put(url, json={'name': 'child3'}, version='1.37')
+        assert 'last-modified' not in response.headers
+    response = client.put('/resource_providers/%s' % first.uuid,
+                          json={'name': 'first-renamed'}, version='1.37')
+    assert 'last-modified' in response.headers
