@@ -139,11 +139,17 @@ def _record(rp, name, fields, reserved_can_equal_total):
                           **{key: values[key] for key in FIELDS})
     # As upstream: the (rounded) capacity must be positive, or, from 1.26,
     # not negative; the message speaks of reserved either way.
+    try:
+        capacity = inventory.capacity
+    except OverflowError:
+        # Beyond any float (a huge negative ratio): upstream fails
+        # converting it (a 500); here it is no capacity.
+        capacity = -1
     if reserved_can_equal_total:
-        if inventory.capacity < 0:
+        if capacity < 0:
             raise exception.InvalidInventoryCapacityReservedCanBeTotal(
                 resource_class=name, uuid=rp.uuid)
-    elif inventory.capacity <= 0:
+    elif capacity <= 0:
         raise exception.InvalidInventoryCapacity(
             resource_class=name, uuid=rp.uuid)
     return inventory

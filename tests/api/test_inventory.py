@@ -116,6 +116,13 @@ def test_create_refusals_change_nothing(client, rp):
         ({'resource_class': 'MEMORY_MB', 'total': 1,
           'allocation_ratio': 3.40282e+39}, 400,
          "Failed validating 'maximum'"),
+        # A capacity beyond any float (upstream: a 500) is no capacity.
+        ({'resource_class': 'MEMORY_MB', 'total': 31141, 'reserved': 119849,
+          'allocation_ratio': -1.7976931348623157e+308}, 400,
+         'greater than or equal to total'),
+        ({'resource_class': 'MEMORY_MB', 'total': 31141,
+          'allocation_ratio': -1.7976931348623157e+308}, 400,
+         'greater than or equal to total'),
         ({'resource_class': 'bad_class', 'total': 1}, 400,
          'JSON does not validate'),
         ({'resource_class': 'MEMORY_MB', 'total': 1, 'color': 'red'}, 400,
