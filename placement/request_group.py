@@ -162,9 +162,14 @@ def parse_resources(value):
 
 def _trait_form_error(key, value, version, empty=False):
     """The 400 of a malformed trait list; ``empty``: one of its names is
-    empty (worded differently, as upstream words it)."""
-    form = ('HW_CPU_X86_VMX,!CUSTOM_MAGIC' if version >= (1, 22)
-            else 'HW_CPU_X86_VMX,CUSTOM_MAGIC')
+    empty (worded differently, as upstream words it, and with the form
+    of an ``in:`` list when the value is one)."""
+    if empty and value.startswith('in:'):
+        form = 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC'
+    elif version >= (1, 22):
+        form = 'HW_CPU_X86_VMX,!CUSTOM_MAGIC'
+    else:
+        form = 'HW_CPU_X86_VMX,CUSTOM_MAGIC'
     return errors.bad_request(
         "Invalid query string parameters: Expected '%(key)s' parameter "
         "value of the form: %(form)s. %(got)s %(value)s",
@@ -217,14 +222,11 @@ def _member_of_uuid_error(value):
         "to contain valid UUID(s). Got: %(value)s", value=value)
 
 
-def parse_member_of(values, version, candidates=False):
-    """An AggregateFilter from every ``member_of`` value of one group
-    (``candidates``: of GET /allocation_candidates, whose refusal of
-    several values upstream words more briefly)."""
+def parse_member_of(values, version):
+    """An AggregateFilter from every ``member_of`` value of one group."""
     if len(values) > 1 and version < (1, 24):
         raise errors.bad_request(
-            'Multiple member_of parameters are not supported' +
-            ('' if candidates else ' in the specified microversion.'))
+            'Multiple member_of parameters are not supported')
     result = AggregateFilter()
     for value in values:
         forbidden = value.startswith('!')
@@ -326,8 +328,7 @@ def parse_candidate_query(params, version):
         elif prefix == 'required':
             group.traits = _traits_of(params, key, version)
         elif prefix == 'member_of':
-            group.aggregates = parse_member_of(params.getall(key), version,
-                                               candidates=True)
+            group.aggregates = parse_member_of(params.getall(key), version)
         else:
             group.in_tree = parse_in_tree(params.getall(key)[-1])
 

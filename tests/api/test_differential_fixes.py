@@ -62,3 +62,20 @@ def test_update_answer_is_dated_by_the_change_before_it(client, db):
     response = client.put('/resource_providers/%s' % first.uuid,
                           json={'name': 'first-renamed'}, version='1.37')
     assert 'last-modified' in response.headers
+
+
+def test_query_error_wordings_as_upstream(client, db):
+    agg = 'd7dffead-aa82-5ddf-863d-8695a2a31168'
+    several = 'member_of=%s&member_of=%s' % (agg, agg)
+    for url in ('/resource_providers?' + several,
+                '/allocation_candidates?resources=VCPU:1&' + several):
+        response = client.get(url, version='1.23')
+        assert response.status == 400
+        assert response.json['errors'][0]['detail'].endswith(
+            'Multiple member_of parameters are not supported  ')
+    for url in ('/resource_providers?required=in:',
+                '/allocation_candidates?resources=VCPU:1&required=in:,X'):
+        response = client.get(url, version='1.39')
+        assert response.status == 400
+        assert ("of the form: in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty "
+                "trait in: in:" in response.json['errors'][0]['detail'])
