@@ -563,28 +563,32 @@ def allocation_edges(w):
         yield Request('PUT', '/allocations/%s' % consumer, body=body,
                       version=version)
         yield Request('GET', '/allocations/%s' % consumer, version=version)
-    consumer = w.uuid()
-    for body in (alloc_body(version, {w.uuid(): {'VCPU': 1}}),
-                 alloc_body(version, {'bogus': {'VCPU': 1}}),
-                 alloc_body(version, {rp: {}}),
-                 alloc_body(version, {rp: {'VCPU': 1}},
-                            project='', user='u'),
-                 alloc_body(version, {rp: {'VCPU': 1}},
-                            project='p' * 256, user='u'),
-                 alloc_body(version, {rp: {'VCPU': 1}},
-                            consumer_type=''),
-                 alloc_body(version, {rp: {'VCPU': 1}},
-                            consumer_type='lower'),
-                 alloc_body(version, {rp: {'VCPU': 1}},
-                            consumer_type='X' * 256),
-                 {'allocations': {}},
-                 {'allocations': []},
-                 {},
-                 dict(alloc_body(version, {rp: {'VCPU': 1}}), extra=1),
-                 dict(alloc_body(version, {rp: {'VCPU': 1}}),
-                      mappings={'': [rp]}),
-                 dict(alloc_body(version, {rp: {'VCPU': 1}}),
-                      mappings={'_a': [rp]})):
+    # One new consumer per body: upstream keeps the consumer of a failed
+    # write (the deviation "Failed writes leave no consumer"), and reusing
+    # it would make every later write and list differ because of that one.
+    edge_bodies = (alloc_body(version, {w.uuid(): {'VCPU': 1}}),
+                   alloc_body(version, {'bogus': {'VCPU': 1}}),
+                   alloc_body(version, {rp: {}}),
+                   alloc_body(version, {rp: {'VCPU': 1}},
+                              project='', user='u'),
+                   alloc_body(version, {rp: {'VCPU': 1}},
+                              project='p' * 256, user='u'),
+                   alloc_body(version, {rp: {'VCPU': 1}},
+                              consumer_type=''),
+                   alloc_body(version, {rp: {'VCPU': 1}},
+                              consumer_type='lower'),
+                   alloc_body(version, {rp: {'VCPU': 1}},
+                              consumer_type='X' * 256),
+                   {'allocations': {}},
+                   {'allocations': []},
+                   {},
+                   dict(alloc_body(version, {rp: {'VCPU': 1}}), extra=1),
+                   dict(alloc_body(version, {rp: {'VCPU': 1}}),
+                        mappings={'': [rp]}),
+                   dict(alloc_body(version, {rp: {'VCPU': 1}}),
+                        mappings={'_a': [rp]}))
+    for body in edge_bodies:
+        consumer = w.uuid()
         yield Request('PUT', '/allocations/%s' % consumer, body=body,
                       version=version)
     for path in ('/allocations/not-a-uuid', '/allocations/%s'
