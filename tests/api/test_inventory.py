@@ -315,3 +315,16 @@ def test_policy(client, rp):
         assert response.status == 403, (method, path)
     assert _state(client, rp) == (1, {'VCPU': dict(DEFAULT_RECORD,
                                                    total=4)})
+
+
+def test_replace_all_refuses_a_non_object_record_under_any_key(client, rp):
+    """A key of the inventories map that names no class still carries a
+    record object: anything else is a 400 (upstream: a 500), and nothing
+    changes."""
+    before = _state(client, rp)
+    for inventories in ({'': None}, {'not-a-class': 5},
+                        {'VCPU': None}, {'': []}):
+        response = _put_all(client, rp, before[0], inventories)
+        assert response.status == 400, inventories
+        assert 'JSON does not validate' in _error(response)[0]
+    assert _state(client, rp) == before
