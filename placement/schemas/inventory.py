@@ -61,9 +61,9 @@ SET = {
             'type': 'object',
             # Other keys are not refused here: they name no class (400
             # from the handler), as in OpenStack Placement. Their values
-            # must still be records' objects (upstream: a 500 otherwise).
+            # must still be valid records (upstream: a 500 otherwise).
             'patternProperties': {RESOURCE_CLASS_PATTERN: RECORD},
-            'additionalProperties': {'type': 'object'},
+            'additionalProperties': RECORD,
         },
     },
     'required': ['resource_provider_generation', 'inventories'],

@@ -323,7 +323,8 @@ def test_replace_all_refuses_a_non_object_record_under_any_key(client, rp):
     changes."""
     before = _state(client, rp)
     for inventories in ({'': None}, {'not-a-class': 5},
-                        {'VCPU': None}, {'': []}):
+                        {'VCPU': None}, {'': []}, {'': {}},
+                        {'x': {'total': 1, 'color': 'red'}}):
         response = _put_all(client, rp, before[0], inventories)
         assert response.status == 400, inventories
         assert 'JSON does not validate' in _error(response)[0]
