@@ -160,20 +160,23 @@ def parse_resources(value):
     return resources
 
 
-def _trait_form_error(key, value, version, empty=False):
-    """The 400 of a malformed trait list; ``empty``: one of its names is
-    empty (worded differently, as upstream words it, and with the form
-    of an ``in:`` list when the value is one)."""
+IN_FORM = 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC'
+
+
+def _trait_form_error(value, allow_forbidden, empty=False):
+    """The 400 of a malformed trait list. Upstream words it for the key
+    ``required`` whichever key (``required1``, ``root_required``) held
+    the value, and an empty name with the form of the list it is in."""
     if empty and value.startswith('in:'):
-        form = 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC'
-    elif version >= (1, 22):
+        form = IN_FORM
+    elif allow_forbidden:
         form = 'HW_CPU_X86_VMX,!CUSTOM_MAGIC'
     else:
         form = 'HW_CPU_X86_VMX,CUSTOM_MAGIC'
     return errors.bad_request(
-        "Invalid query string parameters: Expected '%(key)s' parameter "
+        "Invalid query string parameters: Expected 'required' parameter "
         "value of the form: %(form)s. %(got)s %(value)s",
-        key=key, form=form, value=value,
+        form=form, value=value,
         got='Got an empty trait in:' if empty else 'Got:')
 
 
@@ -183,36 +186,40 @@ def _names(value):
     return [name.strip() for name in value.split(',')]
 
 
-def parse_traits(value, version, key='required', allow_any=None):
-    """A TraitFilter from one ``required`` value."""
+def parse_traits(value, version, allow_any=None, allow_forbidden=None):
+    """A TraitFilter from one ``required`` value: ``A,!B`` (forbidden
+    from 1.22) or ``in:A,B`` (any of, from 1.39)."""
     if allow_any is None:
         allow_any = version >= (1, 39)
+    if allow_forbidden is None:
+        allow_forbidden = version >= (1, 22)
     result = TraitFilter()
     if value.startswith('in:'):
         if not allow_any:
             raise errors.bad_request(
                 "Invalid query string parameters: The format "
-                "'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' only supported since "
-                "microversion 1.39. Got: %(value)s", value=value)
-        names = _names(value[3:])
+                "'%(form)s' only supported since microversion 1.39. "
+                "Got: %(value)s", form=IN_FORM, value=value)
+        names = set(_names(value[3:]))
         if not all(names):
-            raise _trait_form_error(key, value, version, empty=True)
+            raise _trait_form_error(value, allow_forbidden, empty=True)
         if any(n.startswith('!') for n in names):
-            raise _trait_form_error(key, value, version)
-        result.any_of.append(set(names))
+            raise errors.bad_request(
+                "Invalid query string parameters: The format '%(form)s' "
+                "does not support forbidden traits. Got: %(value)s",
+                form=IN_FORM, value=value)
+        result.any_of.append(names)
         return result
     names = _names(value)
-    if not all(names):
-        raise _trait_form_error(key, value, version, empty=True)
-    for name in names:
-        if name.startswith('!'):
-            if version < (1, 22):
-                raise _trait_form_error(key, value, version)
-            if len(name) == 1:
-                raise _trait_form_error(key, value, version, empty=True)
-            result.forbidden.add(name[1:])
-        else:
-            result.required.add(name)
+    # Any number of leading '!' forbid the name once, as upstream reads
+    # them (a known quirk it keeps for compatibility).
+    forbidden = {n.lstrip('!') for n in names if n.startswith('!')}
+    if not all(names) or not all(forbidden):
+        raise _trait_form_error(value, allow_forbidden, empty=True)
+    if forbidden and not allow_forbidden:
+        raise _trait_form_error(value, allow_forbidden)
+    result.required = {n for n in names if not n.startswith('!')}
+    result.forbidden = forbidden
     return result
 
 
@@ -275,7 +282,7 @@ def _traits_of(params, key, version):
         values = values[-1:]
     result = TraitFilter()
     for value in values:
-        result.add(parse_traits(value, version, key=key))
+        result.add(parse_traits(value, version))
     return result
 
 
@@ -369,20 +376,25 @@ def parse_candidate_query(params, version):
     return query
 
 
-def _orphans(by_suffix, prefix, attribute):
-    return sorted(prefix + suffix for suffix, group in by_suffix.items()
-                  if getattr(group, attribute) and not group.resources)
+def _orphans(by_suffix, prefix, has_filter):
+    """The ``prefix`` keys of the resourceless groups that filter, in
+    the order the query names the groups (as upstream lists them)."""
+    return [prefix + suffix for suffix, group in by_suffix.items()
+            if has_filter(group) and not group.resources]
 
 
 def _check_orphans(by_suffix):
-    orphans = _orphans(by_suffix, 'required', 'traits')
+    # Only traits a provider must have make a 'required' key orphaned: a
+    # group that only forbids traits is one without resources.
+    orphans = _orphans(by_suffix, 'required',
+                       lambda g: g.traits.required or g.traits.any_of)
     if orphans:
         raise errors.bad_request(
             # Two blanks, as upstream has it.
             'All traits parameters must be associated with resources.  '
             'Found the following orphaned traits keys: %(keys)s',
             keys=', '.join(orphans))
-    orphans = _orphans(by_suffix, 'member_of', 'aggregates')
+    orphans = _orphans(by_suffix, 'member_of', lambda g: g.aggregates)
     if orphans:
         raise errors.bad_request(
             'All member_of parameters must be associated with resources. '
@@ -415,16 +427,22 @@ def _check_groups_resourceless_allowed(by_suffix):
 
 
 def _check_conflicting_traits(groups):
+    """A group contradicts itself where it forbids a trait it requires,
+    or every trait of one of its any-of sets; each such requirement is
+    named on its own, as upstream names them."""
     conflicts = []
     for group in groups:
-        both = group.traits.required & group.traits.forbidden
-        if both:
-            conflicts.append('required%s: (%s)' % (
-                group.suffix, ', '.join(sorted(both))))
+        forbidden = group.traits.forbidden
+        needed = [{name} for name in group.traits.required]
+        needed += group.traits.any_of
+        conflicts += ['required%s: (%s)' % (group.suffix,
+                                            ', '.join(sorted(names)))
+                      for names in needed if names <= forbidden]
     if conflicts:
         raise errors.bad_request(
             'Conflicting required and forbidden traits found in the '
-            'following traits keys: %(keys)s', keys=', '.join(conflicts))
+            'following traits keys: %(keys)s',
+            keys=', '.join(sorted(conflicts)))
 
 
 def _parse_root_required(params, version):
@@ -434,8 +452,8 @@ def _parse_root_required(params, version):
             "Query parameter 'root_required' may be specified only once.",
             code=errors.ILLEGAL_DUPLICATE_QUERYPARAM)
     # A malformed value is reported as upstream reports it, as 'required'.
-    traits = parse_traits(values[0], version, key='required',
-                          allow_any=False)
+    traits = parse_traits(values[0], version, allow_any=False,
+                          allow_forbidden=True)
     both = traits.required & traits.forbidden
     if both:
         raise _bad('Conflicting required and forbidden traits found in '

@@ -79,3 +79,65 @@ def test_query_error_wordings_as_upstream(client, db):
         assert response.status == 400
         assert ("of the form: in:HW_CPU_X86_VMX,CUSTOM_MAGIC. Got an empty "
                 "trait in: in:" in response.json['errors'][0]['detail'])
+
+
+def _detail(response):
+    assert response.status == 400, response.json
+    return response.json['errors'][0]['detail']
+
+
+def test_trait_values_are_read_as_upstream_reads_them(client, db):
+    """Leading '!'s forbid a trait once; every malformed value is worded
+    for 'required' whatever its key; ``in:`` lists refuse '!' in words
+    of their own; a forbidden-only group is one without resources."""
+    client.put('/traits/CUSTOM_A')
+    client.put('/traits/CUSTOM_B')
+    rp = data.create_provider(db, 'cn')
+    data.add_inventory(db, rp, 'VCPU', 4)
+    data.set_traits(db, rp, 'CUSTOM_A')
+    ac = '/allocation_candidates?resources=VCPU:1&'
+    for path in (ac + 'required=!!CUSTOM_B', ac + 'root_required=!!!CUSTOM_B',
+                 '/resource_providers?required=!!CUSTOM_B'):
+        response = client.get(path)
+        assert response.status == 200, (path, response.json)
+        listed = (response.json.get('provider_summaries') or
+                  {p['uuid']: p for p in
+                   response.json.get('resource_providers', [])})
+        assert list(listed) == [rp.uuid], path
+    assert client.get(ac + 'required=!!CUSTOM_A').json[
+        'allocation_requests'] == []
+    assert _detail(client.get(ac + 'root_required=CUSTOM_A,!!CUSTOM_A')
+                   ).endswith('root_required: CUSTOM_A  ')
+    assert "Got an empty trait in: !!" in _detail(
+        client.get(ac + 'required=!!'))
+    assert "Got an empty trait in: !" in _detail(
+        client.get(ac + 'required=!', version='1.21'))
+    detail = _detail(client.get(ac + 'resources1=VCPU:1&required1=!'))
+    assert "Expected 'required' parameter value" in detail
+    for path in (ac + 'required=in:CUSTOM_A,!CUSTOM_B',
+                 '/resource_providers?required=in:!CUSTOM_A'):
+        assert ("The format 'in:HW_CPU_X86_VMX,CUSTOM_MAGIC' does not "
+                "support forbidden traits. Got: in:") in _detail(
+                    client.get(path))
+    assert _detail(client.get('/allocation_candidates?required=!CUSTOM_A',
+                              version='1.31')).endswith(
+        'All request groups must specify resources.  ')
+    assert _detail(client.get(
+        '/allocation_candidates?required2=CUSTOM_A&required1=CUSTOM_B'
+        '&resources3=VCPU:1', version='1.31')).endswith(
+        'orphaned traits keys: required2, required1  ')
+
+
+def test_each_contradicted_requirement_is_named(client, db):
+    client.put('/traits/CUSTOM_A')
+    client.put('/traits/CUSTOM_B')
+    ac = '/allocation_candidates?resources=VCPU:1&'
+    assert _detail(client.get(
+        ac + 'required=CUSTOM_B,CUSTOM_A,!CUSTOM_A,!CUSTOM_B')).endswith(
+        'traits keys: required: (CUSTOM_A), required: (CUSTOM_B)  ')
+    # An any-of set every trait of which is forbidden contradicts too.
+    assert _detail(client.get(
+        ac + 'required=in:CUSTOM_A,CUSTOM_B&required=!CUSTOM_A,!CUSTOM_B')
+    ).endswith('traits keys: required: (CUSTOM_A, CUSTOM_B)  ')
+    assert client.get(
+        ac + 'required=in:CUSTOM_A,CUSTOM_B&required=!CUSTOM_A').status == 200

@@ -154,13 +154,13 @@ class Masker:
         return value
 
 
-def _canonical(value):
+def canonical(value):
     """``value`` with every dict's keys sorted and lists sorted: order-free
     equality."""
     if isinstance(value, dict):
-        return {k: _canonical(value[k]) for k in sorted(value)}
+        return {k: canonical(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        items = [_canonical(v) for v in value]
+        items = [canonical(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
     return value
 
@@ -201,6 +201,18 @@ def _matches(pattern, path):
     parts, names = pattern.split('.'), path.split('.')
     return len(parts) == len(names) and all(
         p in ('*', n) for p, n in zip(parts, names))
+
+
+# A Python list of strings quoted in a message, e.g. "bad group(s) -
+# ['2', '1']": upstream builds some of them from a set, whose order
+# changes with the hash seed of its process.
+LISTED_RE = re.compile(r"\[('[^']*'(?:, '[^']*')*)\]")
+
+
+def _sorted_listings(detail):
+    return LISTED_RE.sub(
+        lambda m: '[%s]' % ', '.join(sorted(m.group(1).split(', '))),
+        detail or '')
 
 
 def _error_code(body):
@@ -250,7 +262,7 @@ def differences(request, upstream, ours, known_uuids, ordered=True):
     if not request.key_order:
         bodies = [_sorted_keys(b) for b in bodies]
     if not ordered:
-        bodies = [_canonical(b) for b in bodies]
+        bodies = [canonical(b) for b in bodies]
     if bodies[0] == bodies[1]:
         # Equal as values; keys and lists in the same order too?
         dumped = [json.dumps(b) for b in bodies]
@@ -259,10 +271,13 @@ def differences(request, upstream, ours, known_uuids, ordered=True):
                           '%s != %s' % (dumped[0][:300], dumped[1][:300])))
         return found
     if codes[0] is not None and codes[0] == codes[1]:
-        details = [[e.get('detail') for e in b['errors']] for b in bodies]
-        found.append(('error_detail', '%r != %r' % tuple(details)))
+        errors = [[dict(e, detail=_sorted_listings(e.get('detail')))
+                   for e in b['errors']] for b in bodies]
+        if errors[0] != errors[1]:
+            details = [[e['detail'] for e in side] for side in errors]
+            found.append(('error_detail', '%r != %r' % tuple(details)))
         return found
-    if _canonical(bodies[0]) == _canonical(bodies[1]):
+    if canonical(bodies[0]) == canonical(bodies[1]):
         found.append(('ordering', '%s != %s' % (json.dumps(bodies[0])[:300],
                                                 json.dumps(bodies[1])[:300])))
     else:

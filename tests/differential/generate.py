@@ -798,6 +798,8 @@ def provider_list_queries(w):
         (22, 'required', '%s, HW_CPU_X86_SSE' % t),
         (39, 'required', 'in:%s,HW_CPU_X86_AVX' % t),
         (39, 'required', 'in:'), (39, 'required', '!in:%s' % t),
+        (22, 'required', '!!%s' % t), (22, 'required', '!'),
+        (39, 'required', 'in:%s,!HW_CPU_X86_SSE' % t),
         (0, 'bogus', 'x'), (0, 'limit', '1'),
     ]
     for minor, key, value in cases:
@@ -907,6 +909,18 @@ def candidate_queries(w):
         (39, [('resources', 'VCPU:1'), ('resources_n', 'SRIOV_NET_VF:1'),
               ('required_n', 'in:HW_CPU_X86_AVX,%s' % t),
               ('group_policy', 'none')]),
+        (22, base + [('required', '!!%s' % t)]),
+        (22, base + [('required', '!!')]),
+        (17, base + [('required', '!')]),
+        (22, base + [('required', '%s,HW_CPU_X86_AVX,!%s,!HW_CPU_X86_AVX'
+                      % (t, t))]),
+        (25, base + [('resources1', 'VCPU:1'), ('required1', '!')]),
+        (25, [('required2', t), ('required1', t), ('resources3', 'VCPU:1')]),
+        (25, [('resources1', 'VCPU:1'), ('required2', '!%s' % t)]),
+        (35, base + [('root_required', '%s,!!%s' % (t, t))]),
+        (39, base + [('required', 'in:%s,!HW_CPU_X86_AVX' % t)]),
+        (39, base + [('required', 'in:%s,HW_CPU_X86_AVX' % t),
+                     ('required', '!%s,!HW_CPU_X86_AVX' % t)]),
         (10, base + [('bogus', '1')]),
         (10, [('resources', 'VCPU:1'), ('resources', 'VCPU:2')]),
         (10, [('RESOURCES', 'VCPU:1')]),
@@ -1271,6 +1285,10 @@ def tokens(w):
             if roles:
                 headers['X-Roles'] = roles
             p, _, q = path.partition('?')
+            if method == 'GET':
+                # Compared as the route needs (candidates in any order).
+                yield get(p, q or None, w.version(10), headers=headers)
+                continue
             body = {} if method in ('POST', 'PUT') else None
             yield Request(method, p, query=q or None, headers=headers,
                           body=body, version=w.version(10))

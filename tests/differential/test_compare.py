@@ -78,3 +78,46 @@ def test_server_chosen_uuids_are_masked_client_chosen_ones_compared():
     assert classes(answer(body={'u': UUID}),
                    answer(body={'u': UUID.upper()}), known=[UUID]) == [
         'body']
+
+
+def test_quoted_lists_in_error_details_compare_without_order():
+    """Upstream quotes some Python sets in its messages ("bad group(s) -
+    ['2', '1']"), in an order that changes with its hash seed."""
+    def error(detail, title='Bad Request'):
+        return answer(400, {'errors': [{'code': 'a', 'detail': detail,
+                                        'title': title}]})
+    up = error("bad group(s) - ['2', '1'].")
+    assert classes(up, error("bad group(s) - ['1', '2'].")) == []
+    assert classes(up, error("bad group(s) - ['1', '3'].")) == [
+        'error_detail']
+    assert classes(up, error("bad group(s) - ['1', '2'].", 'Other')) == [
+        'error_detail']
+
+
+def test_upstream_overcount_is_explained_only_when_ours_is_exact():
+    from tests.differential import deviations
+    request = compare.Request(
+        'GET', '/allocation_candidates',
+        query=[('resources', 'C:1'), ('resources_G', 'D:1,C:2'),
+               ('group_policy', 'isolate')])
+    summaries = {'r': {'traits': ['A', 'B']}, 'c': {'traits': []}}
+
+    def candidates(*allocations, traits=('A', 'B')):
+        body = {'allocation_requests': [
+            {'allocations': {rp: {'resources': res}
+                             for rp, res in alloc.items()}}
+            for alloc in allocations],
+            'provider_summaries': dict(summaries,
+                                       r={'traits': list(traits)})}
+        return answer(body=body)
+    exact = {'r': {'C': 1}, 'c': {'D': 1, 'C': 2}}
+    twice = {'r': {'C': 3}, 'c': {'D': 1, 'C': 2}}
+    up = candidates(twice, exact)
+    ours = candidates(exact, {'r': {'C': 3, 'D': 1}}, traits=('B', 'A'))
+    assert deviations.explain(request, up, ours, 'body', '') == (
+        'Upstream over-counts under isolate')
+    # Not when this service's answer is the one that over-counts, nor
+    # when the lists differ in length.
+    assert deviations.explain(request, ours, up, 'body', '') is None
+    assert deviations.explain(request, up, candidates(exact), 'body',
+                              '') is None
