@@ -77,7 +77,7 @@ class ResourceClassCannotUpdateStandard(PlacementException):
 
 
 class ResourceClassCannotDeleteStandard(PlacementException):
-    msg_fmt = 'Cannot delete standard resource class %(name)s'
+    msg_fmt = 'Cannot delete standard resource class %(name)s.'
 
 
 class TraitInUse(PlacementException):

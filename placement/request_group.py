@@ -267,11 +267,12 @@ def parse_member_of(values, version):
 
 
 def parse_in_tree(value):
-    if not uuidutils.is_uuid_like(value):
+    # Blanks around the uuid do not count (as upstream reads it).
+    if not uuidutils.is_uuid_like(value.strip()):
         raise errors.bad_request(
             "Invalid query string parameters: Expected 'in_tree' parameter "
             "to be a format of uuid. Got: %(value)s", value=value)
-    return value
+    return value.strip()
 
 
 def _traits_of(params, key, version):

@@ -165,6 +165,11 @@ class Router:
             raise errors.bad_request(
                 'Invalid query string parameters: the query string must be '
                 'UTF-8 text without NUL characters.')
+        # A body without a declared type cannot be interpreted, whatever
+        # the URL (checked before routing, as upstream does).
+        if req.content_length and not req.content_type:
+            raise errors.bad_request('content-type header required when '
+                                     'content-length > 0')
         match = self.mapper.match(req.path_info)
         if match is None:
             raise errors.http_error(webob.exc.HTTPNotFound)
@@ -177,18 +182,6 @@ class Router:
                 'The method specified is not allowed for this resource.')
             exc.headers['allow'] = allow
             raise exc
-        # A body without a declared type cannot be interpreted.
-        if req.content_length and not req.content_type:
-            raise errors.bad_request('content-type header required when '
-                                     'content-length > 0')
-        # Only representations are negotiated: a write answers JSON (or
-        # nothing) whatever it accepts, as in OpenStack Placement.
-        if (req.method == 'GET' and req.path_info not in ('', '/') and
-                not getattr(handler, 'negotiates_itself', False) and
-                req.accept and
-                not req.accept.acceptable_offers(['application/json'])):
-            raise errors.http_error(webob.exc.HTTPNotAcceptable,
-                                    'Only application/json is provided')
         req.environ['wsgiorg.routing_args'] = ((), match)
         try:
             return handler(req)

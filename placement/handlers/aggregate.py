@@ -22,6 +22,7 @@ def _response(req, uuids, generation):
     return util.json_response(req, body)
 
 
+@util.answers_json
 @microversion.min_version('1.1')
 def get_aggregates(req):
     context = util.context(req)
@@ -31,6 +32,7 @@ def get_aggregates(req):
                      rp.generation)
 
 
+@util.requires_json
 @microversion.min_version('1.1')
 def set_aggregates(req):
     context = util.context(req)

@@ -49,14 +49,10 @@ def _resources_by_provider(allocations):
 
 def _resources_from_list(items):
     """{provider uuid: {class: amount}} from the list form (before 1.12);
-    a provider listed twice gets the sum."""
-    by_provider = {}
-    for item in items:
-        rp_uuid = normalized_uuid(item['resource_provider']['uuid'])
-        resources = by_provider.setdefault(rp_uuid, {})
-        for rc_name, amount in item['resources'].items():
-            resources[rc_name] = resources.get(rc_name, 0) + amount
-    return by_provider
+    of a provider listed twice, the last entry counts (as upstream keeps
+    it: the earlier one is dropped whole, not added)."""
+    return {normalized_uuid(item['resource_provider']['uuid']):
+            dict(item['resources']) for item in items}
 
 
 def consumer_write(consumer_uuid, entry, version):
@@ -142,6 +138,7 @@ def _replace(req, writes, consumer_uuid=None):
     return util.no_content()
 
 
+@util.requires_json
 def set_allocations_for_consumer(req):
     """PUT /allocations/{consumer_uuid}"""
     util.context(req).can(policies.ALLOC_UPDATE)
@@ -161,6 +158,7 @@ def set_allocations_for_consumer(req):
 
 
 @microversion.min_version('1.13')
+@util.requires_json
 def set_allocations(req):
     """POST /allocations"""
     util.context(req).can(policies.ALLOC_MANAGE)
@@ -170,6 +168,7 @@ def set_allocations(req):
     return _replace(req, consumer_writes(data, version))
 
 
+@util.answers_json
 def list_for_consumer(req):
     """GET /allocations/{consumer_uuid}"""
     ctx = util.context(req)
@@ -205,6 +204,7 @@ def delete_allocations(req):
     return util.no_content()
 
 
+@util.answers_json
 def list_for_resource_provider(req):
     """GET /resource_providers/{uuid}/allocations"""
     ctx = util.context(req)

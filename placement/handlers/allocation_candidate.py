@@ -24,6 +24,7 @@ def candidate_query(req):
 
 
 @microversion.min_version('1.10')
+@util.answers_json
 def list_allocation_candidates(req):
     context, version, query = candidate_query(req)
     with util.gc_paused():

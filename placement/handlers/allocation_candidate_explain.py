@@ -10,6 +10,7 @@ from placement.objects.search import explain as explain_search
 
 
 @microversion.min_version('1.10')
+@util.answers_json
 def explain_allocation_candidates(req):
     context, _version, query = allocation_candidate.candidate_query(req)
     with util.gc_paused():

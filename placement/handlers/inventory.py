@@ -70,6 +70,7 @@ def _provider_and_body(req, body_schema):
     return rp, data
 
 
+@util.answers_json
 def get_inventories(req):
     ctx = util.context(req)
     ctx.can(policies.LIST)
@@ -81,6 +82,7 @@ def get_inventories(req):
                                  inv_obj.get_inventories(ctx, rp))
 
 
+@util.answers_json
 def get_inventory(req):
     ctx = util.context(req)
     ctx.can(policies.SHOW)
@@ -94,6 +96,7 @@ def get_inventory(req):
     return _inventory_response(req, rp.generation, inventory)
 
 
+@util.requires_json
 def create_inventory(req):
     ctx = util.context(req)
     ctx.can(policies.CREATE)
@@ -123,6 +126,7 @@ def create_inventory(req):
         status=201, location=location)
 
 
+@util.requires_json
 def update_inventory(req):
     ctx = util.context(req)
     ctx.can(policies.UPDATE)
@@ -146,6 +150,7 @@ def update_inventory(req):
                                result.inventories[resource_class])
 
 
+@util.requires_json
 def set_inventories(req):
     ctx = util.context(req)
     ctx.can(policies.UPDATE)

@@ -18,8 +18,3 @@ def get_metrics(req):
     response = webob.Response(body=body)
     response.headers['Content-Type'] = content_type
     return response
-
-
-# Text, not JSON: the Prometheus formats are chosen from Accept by
-# prometheus-client, not by the router.
-get_metrics.negotiates_itself = True

@@ -18,6 +18,7 @@ _BAD_INVENTORY = (
 
 
 @microversion.min_version('1.30')
+@util.requires_json
 def reshape(req):
     ctx = util.context(req)
     ctx.can(policies.RESHAPE)

@@ -35,6 +35,7 @@ def _show(req, rc, status=200):
 
 
 @microversion.min_version('1.2')
+@util.answers_json
 def list_resource_classes(req):
     ctx = util.context(req)
     ctx.can(policies.LIST)
@@ -45,6 +46,7 @@ def list_resource_classes(req):
 
 
 @microversion.min_version('1.2')
+@util.answers_json
 def get_resource_class(req):
     ctx = util.context(req)
     ctx.can(policies.SHOW)
@@ -52,6 +54,7 @@ def get_resource_class(req):
 
 
 @microversion.min_version('1.2')
+@util.requires_json
 def create_resource_class(req):
     ctx = util.context(req)
     ctx.can(policies.CREATE)
@@ -59,9 +62,10 @@ def create_resource_class(req):
     try:
         rc_obj.create(ctx, name)
     except exception.ResourceClassExists:
+        # Upstream gives this 409 no error code (unlike a provider's).
         raise errors.conflict(
             'Conflicting resource class already exists: %(name)s',
-            code=errors.DUPLICATE_NAME, name=name)
+            name=name)
     response = util.no_content(status=201)
     response.location = _url(req, name)
     return response
@@ -78,7 +82,7 @@ def _rename(req, ctx, name):
         raise errors.not_found(str(exc))
     except exception.ResourceClassExists:
         raise errors.conflict('Resource class already exists: %(name)s',
-                              code=errors.DUPLICATE_NAME, name=new_name)
+                              name=new_name)
     return _show(req, rc)
 
 
@@ -95,11 +99,15 @@ def _ensure(req, ctx, name):
 @microversion.min_version('1.2')
 def update_resource_class(req):
     ctx = util.context(req)
+    renaming = util.version(req) < (1, 7)
+    if renaming:
+        # A rename has a body, checked first; from 1.7 there is none.
+        util.check_content_type(req)
     ctx.can(policies.UPDATE)
     name = req.urlvars['name']
-    if util.version(req) >= (1, 7):
-        return _ensure(req, ctx, name)
-    return _rename(req, ctx, name)
+    if renaming:
+        return _rename(req, ctx, name)
+    return _ensure(req, ctx, name)
 
 
 @microversion.min_version('1.2')

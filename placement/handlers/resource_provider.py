@@ -110,6 +110,7 @@ def _conflict(exc):
         code=errors.DUPLICATE_NAME, **exc.kwargs)
 
 
+@util.requires_json
 def create_resource_provider(req):
     context = util.context(req)
     context.can(policies.CREATE)
@@ -142,6 +143,7 @@ def create_resource_provider(req):
                               location=location)
 
 
+@util.answers_json
 def get_resource_provider(req):
     util.context(req).can(policies.SHOW)
     rp = load_provider(req)
@@ -149,6 +151,7 @@ def get_resource_provider(req):
                               last_modified=_last_modified(rp))
 
 
+@util.requires_json
 def update_resource_provider(req):
     context = util.context(req)
     context.can(policies.UPDATE)

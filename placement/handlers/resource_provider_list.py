@@ -7,6 +7,7 @@ from placement import request_group
 from placement.schemas import resource_provider_list as schema
 
 
+@util.answers_json
 def list_resource_providers(req):
     util.context(req).can(policies.LIST)
     version = util.version(req)

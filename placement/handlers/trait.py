@@ -48,6 +48,7 @@ def _name_filter(value):
 
 
 @microversion.min_version('1.6')
+@util.answers_json
 def list_traits(req):
     context = util.context(req)
     context.can(policies.TRAITS_LIST)
@@ -124,6 +125,7 @@ def _provider_traits_response(req, rp_id, generation):
 
 
 @microversion.min_version('1.6')
+@util.answers_json
 def list_traits_for_resource_provider(req):
     util.context(req).can(policies.RP_TRAIT_LIST)
     rp = resource_provider.load_provider(req)
@@ -131,6 +133,7 @@ def list_traits_for_resource_provider(req):
 
 
 @microversion.min_version('1.6')
+@util.requires_json
 def update_traits_for_resource_provider(req):
     context = util.context(req)
     context.can(policies.RP_TRAIT_UPDATE)

@@ -10,6 +10,7 @@ from placement.policies import usage as policies
 from placement.schemas import usage as schemas
 
 
+@util.answers_json
 def list_usages(req):
     """GET /resource_providers/{uuid}/usages"""
     ctx = util.context(req)
@@ -28,6 +29,7 @@ def list_usages(req):
 
 
 @microversion.min_version('1.9')
+@util.answers_json
 def get_total_usages(req):
     """GET /usages?project_id=&user_id=[&consumer_type=]"""
     ctx = util.context(req)

@@ -141,3 +141,78 @@ def test_each_contradicted_requirement_is_named(client, db):
     ).endswith('traits keys: required: (CUSTOM_A, CUSTOM_B)  ')
     assert client.get(
         ac + 'required=in:CUSTOM_A,CUSTOM_B&required=!CUSTOM_A').status == 200
+
+
+def test_negotiation_checks_in_upstreams_order(client, db):
+    """Which of 404 (microversion), 406, 415, 403 and 404 (provider) a
+    bad request gets follows each route's order in upstream."""
+    rp = data.create_provider(db, 'cn')
+    html = {'accept': 'text/html'}
+    # GET /traits/{name} negotiates nothing.
+    assert client.get('/traits/HW_CPU_X86_AVX', version='1.6',
+                      headers=html).status == 204
+    # Too old a microversion first, where upstream checks it first...
+    for path, old in (('/traits', '1.5'), ('/usages?project_id=p', '1.8'),
+                      ('/resource_classes', '1.1'),
+                      ('/allocation_candidates?resources=VCPU:1', '1.9'),
+                      ('/resource_providers/%s/traits' % rp.uuid, '1.5')):
+        assert client.get(path, version=old, headers=html).status == 404
+        assert client.get(path, headers=html).status == 406
+    # ...but a provider's aggregates check Accept and the body's type
+    # before the microversion.
+    aggregates = '/resource_providers/%s/aggregates' % rp.uuid
+    assert client.get(aggregates, version='1.0', headers=html).status == 406
+    assert client.put(aggregates, version='1.0', body=b'[]',
+                      content_type='text/plain').status == 415
+    assert client.put(aggregates, version='1.0', json=[]).status == 404
+    # The body's type before policy and before the provider is looked up.
+    member = {'x-auth-token': 'someone'}
+    for path in ('/resource_providers/%s/inventories' % rp.uuid,
+                 UNKNOWN + '/inventories', '/allocations/' + data.new_uuid()):
+        response = client.put(path, body=b'x', content_type='text/plain',
+                               headers=member)
+        assert response.status == 415, (path, response.json)
+    assert client.put('/resource_classes/CUSTOM_A', body=b'x',
+                      content_type='text/plain', headers=member,
+                      version='1.5').status == 415
+    # From 1.7 the PUT has no body to check: policy decides.
+    assert client.put('/resource_classes/CUSTOM_A', body=b'x',
+                      content_type='text/plain', headers=member,
+                      version='1.7').status == 403
+    # A body without a type is refused before the URL is even matched.
+    response = client.request('POST', '/no/such/url', body=b'xx')
+    assert response.status == 400
+    assert 'content-type header required' in _detail(response)
+
+
+def test_a_provider_listed_twice_before_1_12_counts_its_last_entry(client,
+                                                                   db):
+    rp = data.create_provider(db, 'cn')
+    data.add_inventory(db, rp, 'VCPU', 8)
+    data.add_inventory(db, rp, 'MEMORY_MB', 1024)
+    consumer = data.new_uuid()
+    entries = [{'resource_provider': {'uuid': rp.uuid},
+                'resources': {'VCPU': 1, 'MEMORY_MB': 5}},
+               {'resource_provider': {'uuid': rp.uuid},
+                'resources': {'VCPU': 2}}]
+    assert client.put('/allocations/' + consumer,
+                      json={'allocations': entries},
+                      version='1.4').status == 204
+    held = client.get('/allocations/' + consumer).json['allocations']
+    assert held[rp.uuid]['resources'] == {'VCPU': 2}
+    usages = client.get('/resource_providers/%s/usages' % rp.uuid).json
+    assert usages['usages'] == {'VCPU': 2, 'MEMORY_MB': 0}
+
+
+def test_in_tree_blanks_and_class_messages_as_upstream(client, db):
+    rp = data.create_provider(db, 'cn')
+    data.add_inventory(db, rp, 'VCPU', 8)
+    response = client.get('/allocation_candidates?resources=VCPU:1'
+                          '&in_tree=%%20%s%%20' % rp.uuid)
+    assert list(response.json['provider_summaries']) == [rp.uuid]
+    assert _detail(client.get('/allocation_candidates?in_tree=%s%%20'
+                              % rp.uuid)).endswith(
+        'There must be at least one resources or resources[$S] '
+        'parameter.  ')
+    assert _detail(client.delete('/resource_classes/VCPU')).endswith(
+        'Cannot delete standard resource class VCPU.  ')

@@ -1294,7 +1294,59 @@ def tokens(w):
                           body=body, version=w.version(10))
 
 
-SCENARIOS.extend([(http_edges, 2), (tokens, 1)])
+def negotiation_order(w):
+    """Requests that fail more than one check (microversion, Accept, the
+    body's type, policy, an unknown provider): which answer they get
+    depends on the order of the checks of each route."""
+    rp = yield from compute_node(w)
+    consumer = w.uuid()
+    gets = [('/resource_providers', 0), ('/resource_providers/%s' % rp, 0),
+            ('/resource_providers/%s/inventories' % rp, 0),
+            ('/resource_providers/%s/inventories/VCPU' % rp, 0),
+            ('/resource_providers/%s/usages' % rp, 0),
+            ('/resource_providers/%s/aggregates' % rp, 1),
+            ('/resource_providers/%s/allocations' % rp, 0),
+            ('/resource_providers/%s/traits' % rp, 6),
+            ('/resource_classes', 2), ('/resource_classes/VCPU', 2),
+            ('/traits', 6), ('/traits/HW_CPU_X86_AVX', 6),
+            ('/allocations/%s' % consumer, 0),
+            ('/allocation_candidates?resources=VCPU:1', 10),
+            ('/usages?project_id=p', 9), ('/', 0)]
+    for path, minor in gets:
+        p, _, q = path.partition('?')
+        for version in {v(max(minor - 1, 0)), v(minor), 'latest'}:
+            for accept in ('text/html', 'application/xml;q=0.9'):
+                yield get(p, q or None, version,
+                          headers={'Accept': accept})
+    unknown = w.uuid()
+    writes = [('PUT', '/resource_providers/%s' % rp, 0),
+              ('POST', '/resource_providers', 0),
+              ('POST', '/resource_providers/%s/inventories' % rp, 0),
+              ('PUT', '/resource_providers/%s/inventories' % unknown, 0),
+              ('PUT', '/resource_providers/%s/inventories/VCPU' % rp, 0),
+              ('PUT', '/resource_providers/%s/aggregates' % rp, 1),
+              ('PUT', '/resource_providers/%s/aggregates' % unknown, 1),
+              ('PUT', '/resource_providers/%s/traits' % rp, 6),
+              ('POST', '/resource_classes', 2),
+              ('PUT', '/resource_classes/CUSTOM_NEG', 2),
+              ('PUT', '/resource_classes/CUSTOM_NEG', 7),
+              ('PUT', '/allocations/%s' % consumer, 0),
+              ('POST', '/allocations', 13), ('POST', '/reshaper', 30)]
+    for method, path, minor in writes:
+        for version in {v(max(minor - 1, 0)), v(minor), 'latest'}:
+            for token in ('admin', 'someone'):
+                for ctype, body in (('text/plain', b'x'),
+                                    (None, None)):
+                    headers = {'X-Auth-Token': token}
+                    if ctype:
+                        headers['Content-Type'] = ctype
+                    yield Request(method, path, version=version,
+                                  body=body, headers=headers)
+    yield Request('POST', '/no/such/route', body=b'xx',
+                  headers={'Content-Type': ''})
+
+
+SCENARIOS.extend([(http_edges, 2), (tokens, 1), (negotiation_order, 1)])
 
 
 def scenarios(w, only=None):
