@@ -12,10 +12,9 @@ separate process and never imported by the service or by the tests.
 ``oracle_bin(name)`` the path of one of its commands (``gunicorn``,
 ``placement-manage``, ``placement-status``).
 """
-import fcntl
 import os
-import subprocess
-import sys
+
+from tests import venvs
 
 UPSTREAM_VERSION = '16.0.0'
 PACKAGES = ['openstack-placement==%s' % UPSTREAM_VERSION,
@@ -23,39 +22,13 @@ PACKAGES = ['openstack-placement==%s' % UPSTREAM_VERSION,
 
 
 def venv_path():
-    return os.environ.get(
-        'PLACEMENT_ORACLE_VENV',
-        os.path.join(os.path.expanduser('~'), '.cache', 'placement-oracle',
-                     'venv'))
-
-
-def _installed(path):
-    marker = os.path.join(path, '.placement-oracle-%s' % UPSTREAM_VERSION)
-    return os.path.exists(marker), marker
+    return os.environ.get('PLACEMENT_ORACLE_VENV',
+                          venvs.cache_path('placement-oracle', 'venv'))
 
 
 def oracle_venv():
-    """The oracle venv, created and filled under a file lock so that
-    concurrent test processes install it once."""
-    path = venv_path()
-    done, marker = _installed(path)
-    if done:
-        return path
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + '.lock', 'a+') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done, marker = _installed(path)
-        if done:
-            return path
-        python = os.path.join(path, 'bin', 'python')
-        if not os.path.exists(python):
-            subprocess.run([sys.executable, '-m', 'venv', path], check=True)
-        subprocess.run([python, '-m', 'pip', 'install', '-q',
-                        '--disable-pip-version-check'] + PACKAGES,
-                       check=True)
-        with open(marker, 'w') as f:
-            f.write('\n'.join(PACKAGES) + '\n')
-    return path
+    """The oracle venv, created on first use."""
+    return venvs.ensure_venv(venv_path(), [PACKAGES])
 
 
 def oracle_bin(name):

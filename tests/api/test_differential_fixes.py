@@ -216,3 +216,29 @@ def test_in_tree_blanks_and_class_messages_as_upstream(client, db):
         'parameter.  ')
     assert _detail(client.delete('/resource_classes/VCPU')).endswith(
         'Cannot delete standard resource class VCPU.  ')
+
+
+def test_sharing_alone_for_the_unsuffixed_group_serves_nested_trees(client,
+                                                                    db):
+    """Upstream answers nothing for a nested tree here (an upstream bug,
+    doc/deviations.rst); a flat tree and a nested one get the same
+    candidate."""
+    aggregate = data.new_uuid()
+    pool = data.create_provider(db, 'pool')
+    data.add_inventory(db, pool, 'DISK_GB', 100)
+    data.set_traits(db, pool, 'MISC_SHARES_VIA_AGGREGATE')
+    data.set_aggregates(db, pool, aggregate)
+    flat = data.create_provider(db, 'flat')
+    data.add_inventory(db, flat, 'VCPU', 4)
+    nested = data.create_provider(db, 'nested')
+    numa = data.create_provider(db, 'numa', parent=nested)
+    data.add_inventory(db, numa, 'VCPU', 4)
+    for root in (flat, nested):
+        data.set_aggregates(db, root, aggregate)
+    response = client.get('/allocation_candidates?resources=DISK_GB:10'
+                          '&resources1=VCPU:1&group_policy=none')
+    assert response.status == 200
+    found = sorted((c['mappings'][''], c['mappings']['1'])
+                   for c in response.json['allocation_requests'])
+    assert found == sorted([([pool.uuid], [flat.uuid]),
+                            ([pool.uuid], [numa.uuid])])

@@ -1,6 +1,8 @@
 """The allow-list of deliberate differences from upstream Placement
 16.0.0. Each entry names its section of doc/deviations.rst, where the
 reason and the test that shows it are given; keep it tiny."""
+import json
+
 from tests.differential import compare
 
 
@@ -99,6 +101,55 @@ def _upstream_overcounts(request, upstream, ours, cls, text):
             any(_allocated_totals(r) != wanted for r in theirs))
 
 
+def _sharing_only_unsuffixed(request, upstream, ours, cls, text):
+    """Upstream drops the candidates whose unsuffixed group is served by
+    sharing providers alone when suffixed groups are served by a nested
+    tree those share with (a flat tree keeps them): an upstream bug, see
+    doc/deviations.rst. Ours are upstream's plus exactly those."""
+    if (request.path != '/allocation_candidates' or cls != 'body' or
+            upstream.status != 200 or ours.status != 200):
+        return False
+    key = compare.canonical
+    theirs = {json.dumps(key(c), sort_keys=True)
+              for c in upstream.json['allocation_requests']}
+    extra = [c for c in ours.json['allocation_requests']
+             if json.dumps(key(c), sort_keys=True) not in theirs]
+    mine = {json.dumps(key(c), sort_keys=True)
+            for c in ours.json['allocation_requests']}
+    if not extra or not theirs <= mine:
+        return False
+    if not set(upstream.json['provider_summaries']) <= set(
+            ours.json['provider_summaries']):
+        return False
+    query = request.query if isinstance(request.query, list) else []
+    groups = {k: v for k, v in query if k.startswith('resources')}
+    if 'resources' not in groups or len(groups) < 2:
+        return False
+    classes = {item.partition(':')[0]: key for key, value in groups.items()
+               for item in value.split(',')}
+    summaries = ours.json['provider_summaries']
+
+    def sharing(uuid):
+        return 'MISC_SHARES_VIA_AGGREGATE' in summaries.get(
+            uuid, {}).get('traits', ())
+
+    def unsuffixed_providers(candidate):
+        if 'mappings' in candidate:
+            return candidate['mappings'].get('')
+        # Before 1.34: the providers of the classes only the unsuffixed
+        # group asks for (None when a suffixed group asks for one too).
+        own = {name for name, key in classes.items() if key == 'resources'}
+        if len(own) != len(groups['resources'].split(',')):
+            return None
+        return [uuid for uuid, entry in candidate['allocations'].items()
+                if own & set(entry['resources'])]
+    for candidate in extra:
+        unsuffixed = unsuffixed_providers(candidate)
+        if not unsuffixed or not all(sharing(u) for u in unsuffixed):
+            return False
+    return True
+
+
 def _vary_on_errors(request, upstream, ours, cls, text):
     return (cls == 'header' and text.startswith('vary:') and
             upstream.status >= 400)
@@ -119,6 +170,8 @@ KNOWN = [
     ('Which candidates a limit keeps', _limited_candidates),
     ('Failed writes leave no consumer', _failed_write_leaves_consumer),
     ('Upstream over-counts under isolate', _upstream_overcounts),
+    ('Sharing providers alone for the unsuffixed group',
+     _sharing_only_unsuffixed),
 ]
 
 

@@ -121,3 +121,34 @@ def test_upstream_overcount_is_explained_only_when_ours_is_exact():
     assert deviations.explain(request, ours, up, 'body', '') is None
     assert deviations.explain(request, up, candidates(exact), 'body',
                               '') is None
+
+
+def test_sharing_only_extra_candidates_are_explained_only_as_such():
+    from tests.differential import deviations
+    request = compare.Request(
+        'GET', '/allocation_candidates',
+        query=[('resources', 'DISK_GB:10'), ('resources1', 'VCPU:1'),
+               ('group_policy', 'none')])
+    summaries = {'pool': {'traits': ['MISC_SHARES_VIA_AGGREGATE']},
+                 'root': {'traits': []}, 'numa': {'traits': []}}
+
+    def candidate(disk_from, vcpu_from):
+        return {'allocations': {disk_from: {'resources': {'DISK_GB': 10}},
+                                vcpu_from: {'resources': {'VCPU': 1}}},
+                'mappings': {'': [disk_from], '1': [vcpu_from]}}
+
+    def answer_of(*candidates):
+        return answer(body={'allocation_requests': list(candidates),
+                            'provider_summaries': summaries})
+    up = answer_of(candidate('root', 'numa'))
+    ours = answer_of(candidate('root', 'numa'), candidate('pool', 'numa'))
+    assert deviations.explain(request, up, ours, 'body', '') == (
+        'Sharing providers alone for the unsuffixed group')
+    # Not when the extra candidate takes the disk from the tree, nor when
+    # one of upstream's candidates is missing here.
+    assert deviations.explain(
+        request, up, answer_of(candidate('root', 'numa'),
+                               candidate('numa', 'root')),
+        'body', '') is None
+    assert deviations.explain(request, up, answer_of(
+        candidate('pool', 'numa')), 'body', '') is None
