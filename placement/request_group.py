@@ -229,25 +229,21 @@ def _member_of_uuid_error(value):
         "to contain valid UUID(s). Got: %(value)s", value=value)
 
 
-def parse_member_of(values, version):
-    """An AggregateFilter from every ``member_of`` value of one group."""
+def parse_member_of(values, version, suffix=UNSUFFIXED):
+    """An AggregateFilter from every ``member_of<suffix>`` value of one
+    group. Each value is checked whole (form, uuids) before whether the
+    microversion allows forbidding, as upstream checks it."""
     if len(values) > 1 and version < (1, 24):
         raise errors.bad_request(
-            'Multiple member_of parameters are not supported')
+            'Multiple member_of%(suffix)s parameters are not supported',
+            suffix=suffix)
     result = AggregateFilter()
     for value in values:
         forbidden = value.startswith('!')
-        if forbidden:
-            if version < (1, 32):
-                raise errors.bad_request(
-                    'Forbidden member_of parameters are not supported in '
-                    'the specified microversion')
-            body = value[1:]
-        else:
-            body = value
+        body = value[1:] if forbidden else value
         if body.startswith('in:'):
             uuids = body[3:].split(',')
-        elif ',' in body:
+        elif ',' in value:
             raise errors.bad_request(
                 "Multiple values for 'member_of' must be prefixed with the "
                 "'in:' or '!in:' keyword using the valid microversion. "
@@ -256,10 +252,15 @@ def parse_member_of(values, version):
             uuids = [body]
         bad = [u for u in uuids if not uuidutils.is_uuid_like(u)]
         if bad:
-            # Upstream names the first value that is not a uuid.
+            # Upstream names one value that is not a uuid.
             raise _member_of_uuid_error(bad[0])
         uuids = {u.lower() for u in uuids}
         if forbidden:
+            if version < (1, 32):
+                raise errors.bad_request(
+                    'Forbidden member_of%(suffix)s parameters are not '
+                    'supported in the specified microversion',
+                    suffix=suffix)
             result.forbidden |= uuids
         else:
             result.member_of.append(uuids)
@@ -336,7 +337,8 @@ def parse_candidate_query(params, version):
         elif prefix == 'required':
             group.traits = _traits_of(params, key, version)
         elif prefix == 'member_of':
-            group.aggregates = parse_member_of(params.getall(key), version)
+            group.aggregates = parse_member_of(params.getall(key), version,
+                                               suffix)
         else:
             group.in_tree = parse_in_tree(params.getall(key)[-1])
 

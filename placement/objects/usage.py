@@ -93,11 +93,14 @@ def for_project_by_type(ctx, conn, project_id, user_id=None,
             query = query.where(_types.c.name == consumer_type)
         return query.group_by(_types.c.name, *columns[:-1])
 
-    sums = conn.execute(grouped(_alloc.c.resource_class_id,
+    sums = conn.execute(grouped(_alloc.c.resource_class_id, _types.c.id,
                                 sa.func.sum(_alloc.c.used))).all()
     counts = conn.execute(grouped(
         sa.func.count(sa.distinct(_consumers.c.id)))).all()
     names = rc_obj.names_for_ids(conn, {row[1] for row in sums})
+    # Upstream lists the types in the order of its rows grouped by class
+    # and type id (untyped first): the type of the smallest class first.
+    sums.sort(key=lambda row: (row[1], row[2] is not None, row[2] or 0))
 
     def key(type_name):
         # A consumer has one type, so the groups add up to 'all'.
@@ -109,11 +112,11 @@ def for_project_by_type(ctx, conn, project_id, user_id=None,
     consumers = collections.Counter()
     for type_name, count in counts:
         consumers[key(type_name)] += int(count)
-    for type_name, rc_id, used in sorted(sums, key=lambda row: row[1]):
+    for type_name, rc_id, _type_id, used in sums:
         if rc_id in names:
             amounts[key(type_name)][names[rc_id]] += int(used)
     usages = {}
-    for name in consumers:
+    for name in list(amounts) + [n for n in consumers if n not in amounts]:
         # Keys in OpenStack Placement's order: the first class,
         # consumer_count, the other classes.
         classes = list(amounts[name].items())

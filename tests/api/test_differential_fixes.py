@@ -242,3 +242,36 @@ def test_sharing_alone_for_the_unsuffixed_group_serves_nested_trees(client,
                    for c in response.json['allocation_requests'])
     assert found == sorted([([pool.uuid], [flat.uuid]),
                             ([pool.uuid], [numa.uuid])])
+
+
+def test_member_of_errors_name_their_suffix_and_check_uuids_first(client,
+                                                                   db):
+    agg = data.new_uuid()
+    ac = '/allocation_candidates?resources1=VCPU:1&'
+    assert _detail(client.get(ac + 'member_of1=!' + agg, version='1.31')
+                   ).endswith('Forbidden member_of1 parameters are not '
+                              'supported in the specified microversion  ')
+    # The value's uuids are checked before whether '!' is allowed.
+    assert "to contain valid UUID(s). Got: bogus" in _detail(
+        client.get(ac + 'member_of1=!bogus', version='1.31'))
+
+
+def test_usages_by_type_list_the_type_of_the_first_class_first(client, db):
+    rp = data.create_provider(db, 'cn')
+    for rc in ('VCPU', 'MEMORY_MB', 'DISK_GB'):
+        data.add_inventory(db, rp, rc, 1000)
+    untyped, typed = data.new_uuid(), data.new_uuid()
+    data.allocate(db, untyped, {rp: {'MEMORY_MB': 512, 'DISK_GB': 1}},
+                  project_id='proj')
+    body = {'allocations': {rp.uuid: {'resources': {'VCPU': 2,
+                                                    'MEMORY_MB': 5}}},
+            'project_id': 'proj', 'user_id': 'u', 'consumer_generation': None,
+            'consumer_type': 'INSTANCE'}
+    assert client.put('/allocations/' + typed, json=body).status == 204
+    usages = client.get('/usages?project_id=proj').json['usages']
+    # VCPU (the first class) belongs to INSTANCE, as upstream orders it.
+    assert list(usages) == ['INSTANCE', 'unknown']
+    assert list(usages['INSTANCE']) == ['VCPU', 'consumer_count',
+                                        'MEMORY_MB']
+    assert list(usages['unknown']) == ['MEMORY_MB', 'consumer_count',
+                                       'DISK_GB']

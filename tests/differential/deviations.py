@@ -83,8 +83,9 @@ def _allocated_totals(allocation_request):
 def _upstream_overcounts(request, upstream, ours, cls, text):
     """Upstream's candidates under group_policy=isolate can allocate more
     than the request asks for (one provider's amounts counted twice, see
-    doc/candidate-search.rst); this service's allocate exactly the
-    request. Both list as many candidates."""
+    doc/deviations.rst); over-counted candidates also merge into one
+    another, so it lists fewer. This service's allocate exactly the
+    request, and include every exact candidate of upstream's."""
     if (request.path != '/allocation_candidates' or cls != 'body' or
             upstream.status != 200 or ours.status != 200):
         return False
@@ -94,11 +95,17 @@ def _upstream_overcounts(request, upstream, ours, cls, text):
         return False
     theirs = upstream.json['allocation_requests']
     mine = ours.json['allocation_requests']
-    return (bool(wanted) and len(theirs) == len(mine) and
-            compare.canonical(upstream.json['provider_summaries']) ==
-            compare.canonical(ours.json['provider_summaries']) and
-            all(_allocated_totals(r) == wanted for r in mine) and
-            any(_allocated_totals(r) != wanted for r in theirs))
+    if not wanted or not all(_allocated_totals(r) == wanted for r in mine):
+        return False
+    exact = [r for r in theirs if _allocated_totals(r) == wanted]
+    if len(exact) == len(theirs):
+        return False
+    mine_keys = {json.dumps(compare.canonical(r), sort_keys=True)
+                 for r in mine}
+    return (all(json.dumps(compare.canonical(r), sort_keys=True)
+                in mine_keys for r in exact) and
+            set(upstream.json['provider_summaries']) <= set(
+                ours.json['provider_summaries']))
 
 
 def _sharing_only_unsuffixed(request, upstream, ours, cls, text):
