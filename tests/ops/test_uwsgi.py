@@ -149,3 +149,45 @@ def test_chunked_body_size_limit(make_app):
     resp = _chunked_request(app, lambda: chunks.pop(0))
     assert resp.status_int == 200, resp.body
     assert resp.json['name'] == 'rp-from-chunks'
+
+
+def test_uwsgi_metrics_add_up_every_process(tmp_path):
+    """The README's uWSGI command with PROMETHEUS_MULTIPROC_DIR: each of
+    the two processes counts in its own files, and /metrics, whichever
+    process answers it, counts the requests of both."""
+    from tests.ops.test_metrics import samples, value
+    metrics_dir = tmp_path / 'prom'
+    metrics_dir.mkdir()
+    server = process.Server(
+        readme_uwsgi_argv(),
+        dict(process.clean_environ(
+            API__AUTH_STRATEGY='noauth2',
+            PLACEMENT_DATABASE__CONNECTION='sqlite:///%s' % (
+                tmp_path / 'placement.db'),
+            PLACEMENT_DATABASE__SYNC_ON_STARTUP='True'),
+            PROMETHEUS_MULTIPROC_DIR=str(metrics_dir)),
+        str(tmp_path))
+    server.start()
+    try:
+        server.wait_ready()
+        missing = '/resource_providers/%s' % uuid.uuid4()
+
+        def processes_counting():
+            return {name for name in os.listdir(metrics_dir)
+                    if name.startswith('counter_')}
+        sent = 0
+        # Until both processes have answered some (bounded).
+        while sent < 300 and (sent < 30 or len(processes_counting()) < 2):
+            assert server.get(missing).status == 404
+            sent += 1
+        assert len(processes_counting()) == 2, processes_counting()
+        for _ in range(4):  # whichever process answers /metrics
+            response = process.request(server.port, 'GET', '/metrics',
+                                       headers={'Accept': 'text/plain'})
+            assert response.status == 200, response
+            found = samples(response.body.decode())
+            assert value(found, 'placement_http_requests_total',
+                         route='/resource_providers/{uuid}', method='GET',
+                         status='404') == sent
+    finally:
+        server.stop()
