@@ -189,6 +189,20 @@ def _gunicorn_metrics(port):
     return samples(response.body.decode())
 
 
+def requests_from_two_workers(server, metrics_dir, path, ignore=None):
+    """GET ``path`` (a 404) until two worker processes have counted some
+    in their own files in ``metrics_dir`` (bounded); the number sent."""
+    def worker_files():
+        return {name for name in os.listdir(metrics_dir)
+                if name.startswith('counter_') and name != ignore}
+    sent = 0
+    while sent < 300 and (sent < 30 or len(worker_files()) < 2):
+        assert server.get(path).status == 404
+        sent += 1
+    assert len(worker_files()) == 2, worker_files()
+    return sent
+
+
 def test_multiprocess_gunicorn_adds_up_every_worker(empty_database,
                                                     servers, tmp_path):
     """Two workers, each counting in its own files: /metrics, whichever
@@ -212,18 +226,9 @@ def test_multiprocess_gunicorn_adds_up_every_worker(empty_database,
         server.wait_ready()
         assert not (metrics_dir / 'counter_99999.db').exists()
         missing = RP + '/' + str(uuid.uuid4())
-
-        def worker_files():
-            return {name for name in os.listdir(metrics_dir)
-                    if name.startswith('counter_') and
-                    name != 'counter_%d.db' % server.proc.pid}
-
-        sent = 0
-        # Until both workers have answered some (bounded).
-        while sent < 300 and (sent < 30 or len(worker_files()) < 2):
-            assert server.get(missing).status == 404
-            sent += 1
-        assert len(worker_files()) == 2, worker_files()
+        sent = requests_from_two_workers(
+            server, metrics_dir, missing,
+            ignore='counter_%d.db' % server.proc.pid)
         for _ in range(3):  # whichever worker answers /metrics
             found = _gunicorn_metrics(server.port)
             assert value(found, 'placement_http_requests_total',

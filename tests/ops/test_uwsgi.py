@@ -17,6 +17,9 @@ import webob
 
 from placement.middleware import chunked_input
 from tests.ops import process
+from tests.ops.test_metrics import requests_from_two_workers
+from tests.ops.test_metrics import samples
+from tests.ops.test_metrics import value
 
 README = os.path.join(os.path.dirname(__file__), '..', '..', 'README.rst')
 UWSGI = os.path.join(process.BIN, 'uwsgi')
@@ -155,7 +158,6 @@ def test_uwsgi_metrics_add_up_every_process(tmp_path):
     """The README's uWSGI command with PROMETHEUS_MULTIPROC_DIR: each of
     the two processes counts in its own files, and /metrics, whichever
     process answers it, counts the requests of both."""
-    from tests.ops.test_metrics import samples, value
     metrics_dir = tmp_path / 'prom'
     metrics_dir.mkdir()
     server = process.Server(
@@ -170,17 +172,8 @@ def test_uwsgi_metrics_add_up_every_process(tmp_path):
     server.start()
     try:
         server.wait_ready()
-        missing = '/resource_providers/%s' % uuid.uuid4()
-
-        def processes_counting():
-            return {name for name in os.listdir(metrics_dir)
-                    if name.startswith('counter_')}
-        sent = 0
-        # Until both processes have answered some (bounded).
-        while sent < 300 and (sent < 30 or len(processes_counting()) < 2):
-            assert server.get(missing).status == 404
-            sent += 1
-        assert len(processes_counting()) == 2, processes_counting()
+        sent = requests_from_two_workers(
+            server, metrics_dir, '/resource_providers/%s' % uuid.uuid4())
         for _ in range(4):  # whichever process answers /metrics
             response = process.request(server.port, 'GET', '/metrics',
                                        headers={'Accept': 'text/plain'})
