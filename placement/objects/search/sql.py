@@ -155,18 +155,11 @@ def _in_trees(root_ids):
 
 def _self_or_root_in(agg_ids):
     """Subquery: ids of the providers that are, or whose root is, in one
-    of the aggregates ``agg_ids``. A UNION of the two: as one OR of two
-    IN subqueries, MariaDB scanned every provider (twice as slow for the
-    perfload query at 1,000 providers; PostgreSQL plans both alike)."""
+    of the aggregates ``agg_ids``."""
+    members = _providers_in(agg_ids)
     tree = _rp.alias('tree')
-    membership = _rpa.alias('membership')
-    roots_in = (sa.select(tree.c.id)
-                .select_from(tree.join(
-                    membership,
-                    membership.c.resource_provider_id ==
-                    tree.c.root_provider_id))
-                .where(_in(membership.c.aggregate_id, agg_ids)))
-    return sa.union(_providers_in(agg_ids), roots_in)
+    return sa.select(tree.c.id).where(sa.or_(
+        tree.c.id.in_(members), tree.c.root_provider_id.in_(members)))
 
 
 def group_is_filtered(group):
