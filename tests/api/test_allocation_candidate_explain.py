@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from placement.objects.search import candidates as candidate_search
 from tests import data
 
 EX = '/allocation_candidates/explain'
@@ -109,8 +110,11 @@ def test_a_found_answer_is_counted_like_the_candidates(client, cloud):
     assert body['groups'][0]['left'] == 5
     request = {s['constraint']: s for s in body['request']}
     assert request['every_group_in_one_tree']['kept'] == 5
+    # Two trees the search did not need to examine for 3 candidates.
     assert request['limit'] == {'constraint': 'limit', 'limit': 3,
-                                'candidates': 3}
+                                'candidates': 3, 'trees_not_examined': 2}
+    assert request['combination'] == {'constraint': 'combination',
+                                      'kept': 3, 'eliminated': 0}
     assert body['suggestions'] == []
 
 
@@ -189,13 +193,21 @@ def test_sharing_providers_count_in_the_request_half(client, cloud, db):
     assert request['sharing'] == {'constraint': 'sharing', 'providers': 1,
                                   'trees_served_only_with_sharing': 2}
     assert body['suggestions'] == []
+    # No tree, and no sharing provider, has 64 GiB: not worth searching,
+    # although the sharing provider could serve the disk.
+    query = '?resources=MEMORY_MB:65536,DISK_GB:100'
+    body = client.get(EX + query).json
+    assert client.get(AC + query).json['allocation_requests'] == []
+    assert body['candidates'] == 0
+    assert body['search']['trees_examined'] == 0
+    assert body['search']['note'].startswith('not searched')
 
 
 def test_a_bounded_search_stops_like_the_candidates(client, cloud):
     body = client.get(EX + '?resources=VCPU:1&limit=1').json
     assert body['candidates'] == 1
     assert body['request'][-1] == {'constraint': 'limit', 'limit': 1,
-                                   'candidates': 1}
+                                   'candidates': 1, 'trees_not_examined': 4}
     assert body['search']['trees_examined'] == 5
     # The funnel still counts every provider.
     assert body['groups'][0]['left'] == 5
@@ -248,3 +260,23 @@ def test_a_smaller_amount_is_counted_where_the_rest_is_met(client, cloud):
     assert body['suggestions'] == [
         'unsuffixed group: MEMORY_MB:5000 fits 1 tree that meets every '
         'other constraint of the group, 20000 fits none']
+
+
+def test_bounded_explain_counts_the_chunk_the_search_examined(
+        client, cloud, monkeypatch):
+    """Trees are read in chunks of root ids, as the candidate query reads
+    them: when the first chunk yields the limit, the group counts cover
+    that chunk only (and say so); when it does not, every tree."""
+    monkeypatch.setattr(candidate_search, '_FIRST_CHUNK', 2)
+    # cn1 and cn2 (the first two roots) each take 2 VCPU and 2 GiB.
+    body = client.get(EX + '?resources=VCPU:2,MEMORY_MB:2048&limit=1').json
+    assert body['candidates'] == 1
+    assert body['groups'][0]['total'] == 2
+    assert body['search']['trees_examined'] == 2
+    assert 'the first 2 trees' in body['search']['note']
+    # Nothing in the first two roots takes 16 GiB: every tree is counted.
+    body = client.get(EX + '?resources=VCPU:2,MEMORY_MB:16384&limit=1').json
+    assert body['candidates'] == 1
+    assert body['groups'][0]['total'] == 5
+    assert body['groups'][0]['left'] == 1  # cn3
+    assert 'first 2 trees' not in body['search'].get('note', '')

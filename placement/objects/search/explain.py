@@ -54,15 +54,23 @@ def _flag(condition):
     return sa.case((condition, 1), else_=0)
 
 
-def _inventory_rows(classes):
+def _inventory_rows(classes, providers=None):
     """(FROM clause, free) of the inventory rows of ``classes`` with their
-    usage, and the free amount of a row (capacity - used)."""
-    usage = sql._usage(class_ids=classes)
+    usage, and the free amount of a row (capacity - used); ``providers``:
+    a subquery of the provider ids to read, or None for all."""
+    usage = sql._usage(class_ids=classes, provider_ids=providers)
     free = sql._CAPACITY - sa.func.coalesce(usage.c.used, 0)
     rows = _inv.outerjoin(usage, sa.and_(
         usage.c.resource_provider_id == _inv.c.resource_provider_id,
         usage.c.resource_class_id == _inv.c.resource_class_id))
     return rows, free
+
+
+def _providers_up_to(max_root):
+    """Subquery: the providers of the trees whose root id is at most
+    ``max_root``."""
+    tree = _rp.alias('scoped')
+    return sa.select(tree.c.id).where(tree.c.root_provider_id <= max_root)
 
 
 def _level(class_id, amount, free, serving=()):
@@ -82,10 +90,10 @@ def _level(class_id, amount, free, serving=()):
     return sa.case(*whens, else_=3 + len(serving))
 
 
-def _pivot(group, classes):
+def _pivot(group, classes, providers=None):
     """Subquery: per provider with inventory of one of ``classes`` (ids),
     per class i of the list: level<i> (see _level) and free<i>."""
-    rows, free = _inventory_rows(classes)
+    rows, free = _inventory_rows(classes, providers)
     columns = [_inv.c.resource_provider_id.label('rp_id')]
     for i, class_id in enumerate(classes):
         columns += [
@@ -93,16 +101,22 @@ def _pivot(group, classes):
                         ).label('level%d' % i),
             sa.func.max(sa.case((_inv.c.resource_class_id == class_id,
                                  free))).label('free%d' % i)]
-    return (sa.select(*columns).select_from(rows)
-            .where(sql._in(_inv.c.resource_class_id, classes))
-            .group_by(_inv.c.resource_provider_id).subquery('pivot'))
+    sel = (sa.select(*columns).select_from(rows)
+           .where(sql._in(_inv.c.resource_class_id, classes)))
+    if providers is not None:
+        sel = sel.where(_inv.c.resource_provider_id.in_(providers))
+    return sel.group_by(_inv.c.resource_provider_id).subquery('pivot')
 
 
 class _Funnel:
     """The SQL funnel of one resolved group (candidates._Group)."""
 
-    def __init__(self, group, names, class_names, trait_names):
+    def __init__(self, group, names, class_names, trait_names,
+                 max_root=None):
         self.group = group
+        # Count only the trees whose root id is at most this (the trees a
+        # bounded search examined); None: every tree.
+        self.max_root = max_root
         self.trees = not group.single
         self.unit = 'trees' if self.trees else 'providers'
         self.classes = sorted(group.resources, key=class_names.get)
@@ -208,7 +222,10 @@ class _Funnel:
 
     def _provider_units(self):
         """One row per provider: f<k> is 1 when it meets constraint k."""
-        pivot = _pivot(self.group, self.classes) if self.classes else None
+        scoped = (None if self.max_root is None
+                  else _providers_up_to(self.max_root))
+        pivot = (_pivot(self.group, self.classes, scoped)
+                 if self.classes else None)
         source = _rp
         per_class = []
         if pivot is not None:
@@ -226,7 +243,10 @@ class _Funnel:
         if pivot is not None:
             columns += [pivot.c['free%d' % i].label('free%d' % i)
                         for i in range(len(self.classes))]
-        return sa.select(*columns).select_from(source)
+        sel = sa.select(*columns).select_from(source)
+        if self.max_root is not None:
+            sel = sel.where(_rp.c.root_provider_id <= self.max_root)
+        return sel
 
     def _tree_units(self):
         """One row per tree (root provider): f<k> is 1 when the tree meets
@@ -248,7 +268,9 @@ class _Funnel:
         levels = []
         agg = None
         if self.classes:
-            rows, free = _inventory_rows(self.classes)
+            scoped = (None if self.max_root is None
+                      else _providers_up_to(self.max_root))
+            rows, free = _inventory_rows(self.classes, scoped)
             per_root = [row_root.label('root_id')]
             for i, class_id in enumerate(self.classes):
                 per_root += [
@@ -259,10 +281,14 @@ class _Funnel:
                     sa.func.max(sa.case((_inv.c.resource_class_id ==
                                          class_id, free))).label(
                                              'free%d' % i)]
-            agg = (sa.select(*per_root)
-                   .select_from(rows.join(member, member.c.id == row_rp))
-                   .where(sql._in(_inv.c.resource_class_id, self.classes))
-                   .group_by(row_root).subquery('per_root'))
+            per_root_rows = (
+                sa.select(*per_root)
+                .select_from(rows.join(member, member.c.id == row_rp))
+                .where(sql._in(_inv.c.resource_class_id, self.classes)))
+            if self.max_root is not None:
+                per_root_rows = per_root_rows.where(
+                    row_root <= self.max_root)
+            agg = per_root_rows.group_by(row_root).subquery('per_root')
             source = root.outerjoin(agg, agg.c.root_id == root.c.id)
             levels = [sa.func.coalesce(agg.c['level%d' % i], 0)
                       for i in range(len(self.classes))]
@@ -289,8 +315,11 @@ class _Funnel:
         if agg is not None:
             columns += [agg.c['free%d' % i].label('free%d' % i)
                         for i in range(len(self.classes))]
-        return (sa.select(*columns).select_from(source)
-                .where(root.c.parent_provider_id.is_(None)))
+        sel = (sa.select(*columns).select_from(source)
+               .where(root.c.parent_provider_id.is_(None)))
+        if self.max_root is not None:
+            sel = sel.where(root.c.id <= self.max_root)
+        return sel
 
     # -- the statement ---------------------------------------------------
 
@@ -387,6 +416,9 @@ class _Funnel:
         n_classes = len(self.classes)
         by_step = {row[1]: row for row in rows}
         self.total = sum(row[2] for row in rows)
+        # The most free of each class on one provider of any unit.
+        self.most_free = [max([int(row[5 + i] or 0) for row in rows],
+                              default=0) for i in range(n_classes)]
         kept = self.total
         self.steps = []
         self.suggestion = None
@@ -489,11 +521,13 @@ def _worth_searching(search, funnels):
     if any(f.group.single for f in empty) or search.sharing_trait is None:
         return False, None
     (group,) = [f.group for f in empty]
+    (funnel,) = empty
     traits_of, _aggs = sql.memberships(search.conn, {search.sharing_trait},
                                        set())
     sharing = set(traits_of)
     if not sharing:
         return False, sharing
+    shared = set()
     for row in sql.capacity_rows(search.conn, [group],
                                  provider_ids=sharing):
         _rp_id, _root, class_id, capacity, used, min_unit, max_unit, \
@@ -501,11 +535,20 @@ def _worth_searching(search, funnels):
         inventory = (int(capacity) - int(used), max_unit, min_unit,
                      step_size)
         if candidates._fits(inventory, group.resources[class_id]):
-            return True, sharing
-    return False, sharing
+            shared.add(class_id)
+    if not shared:
+        return False, sharing
+    # Each class comes whole from one provider: a class that no sharing
+    # provider can serve and that no provider of any tree has room for
+    # leaves nothing to search.
+    for i, class_id in enumerate(funnel.classes):
+        if (class_id not in shared and
+                funnel.most_free[i] < group.resources[class_id]):
+            return False, sharing
+    return True, sharing
 
 
-def _request_steps(search, funnels, bound):
+def _request_steps(search, funnels, bound, first_chunk_only=False):
     """The request-level funnel, run by the candidate search itself: trees
     counted at each constraint that only combinations can check, and the
     candidates returned. A bounded search reads trees in the same growing
@@ -514,7 +557,8 @@ def _request_steps(search, funnels, bound):
     search.plan()
     steps = []
     totals = {'trees': 0, 'root_required': 0, 'same_subtree': 0,
-              'group_policy': 0, 'combined': 0, 'sharing': 0}
+              'group_policy': 0, 'combined': 0, 'sharing': 0,
+              'not_examined': 0}
     count = 0
     examined = 0
     worth, sharing = _worth_searching(search, funnels)
@@ -536,7 +580,7 @@ def _request_steps(search, funnels, bound):
             examined += len(roots) if roots is not None else 0
             count = _combine(search, per_group, anchors, bound, count,
                              totals)
-            if bound is not None and count >= bound:
+            if first_chunk_only or (bound is not None and count >= bound):
                 break
     else:
         examined = None
@@ -567,10 +611,15 @@ def _request_steps(search, funnels, bound):
     # providers it actually uses (the funnel took the whole tree's).
     steps.append({'constraint': 'combination',
                   'kept': totals['combined'],
-                  'eliminated': kept - totals['combined']})
+                  'eliminated': (kept - totals['combined'] -
+                                 totals['not_examined'])})
     returned = count if bound is None else min(count, bound)
-    steps.append({'constraint': 'limit', 'limit': query.limit,
-                  'candidates': returned})
+    limit_step = {'constraint': 'limit', 'limit': query.limit,
+                  'candidates': returned}
+    if totals['not_examined']:
+        # Trees every group can use that the search did not get to.
+        limit_step['trees_not_examined'] = totals['not_examined']
+    steps.append(limit_step)
     scope = {}
     if sharing is not None:
         scope['sharing_providers'] = len(sharing)
@@ -631,7 +680,7 @@ def _combine(search, per_group, anchors, bound, count, totals):
             per_group[group.suffix] = options
             anchors = [a for a in anchors if a in options]
     failed = []
-    for anchor in anchors:
+    for index, anchor in enumerate(anchors):
         stream = search.tree_candidates(anchor, per_group)
         if next(stream, None) is None:
             failed.append(anchor)
@@ -643,6 +692,9 @@ def _combine(search, per_group, anchors, bound, count, totals):
                     stream, None if bound is None else bound - count):
                 count += 1
         if bound is not None and count >= bound:
+            # The candidate query stops here too: the trees after this
+            # one are neither kept nor eliminated.
+            totals['not_examined'] += len(anchors) - index - 1
             break
     isolate, checks_at = search.isolate, search.checks_at
     try:
@@ -665,25 +717,19 @@ def _combine(search, per_group, anchors, bound, count, totals):
     return count
 
 
-@db_api.reader
-def explain(ctx, conn, query):
-    """The explanation of ``query`` (a request_group.CandidateQuery), as
-    the JSON body of GET /allocation_candidates/explain."""
-    conf = ctx.config.placement
+def _scoped(conn, query, trait_names, bound, max_root=None):
+    """(body, search scope, candidates) of ``query`` with the group
+    funnels counting the trees whose root id is at most ``max_root``
+    (None: all) and the request half searching those trees only when
+    ``max_root`` is given."""
     search = candidates._Search(conn, query)
     possible = search.resolve()
-    trait_names = {}
-    names = set(query.root_traits.names())
-    for group in query.groups:
-        names |= group.traits.names()
-    if names:
-        trait_names = {tid: name for name, tid in
-                       sql.trait_ids(conn, names).items()}
     body = {'candidates': 0, 'groups': [], 'request': [], 'closest': [],
             'suggestions': []}
     funnels = []
     for resolved, named in zip(search.groups, query.groups):
-        funnel = _Funnel(resolved, named, search.class_names, trait_names)
+        funnel = _Funnel(resolved, named, search.class_names, trait_names,
+                         max_root=max_root)
         funnel.run(conn)
         funnels.append(funnel)
         body['groups'].append({'suffix': resolved.suffix,
@@ -691,14 +737,9 @@ def explain(ctx, conn, query):
                                'total': funnel.total,
                                'constraints': funnel.steps,
                                'left': funnel.left})
-    bound = query.limit
-    if conf.max_allocation_candidates > 0:
-        bound = min(bound or conf.max_allocation_candidates,
-                    conf.max_allocation_candidates)
-    if bound:
-        bound = min(bound, sys.maxsize)
     if possible:
-        steps, returned, scope = _request_steps(search, funnels, bound)
+        steps, returned, scope = _request_steps(
+            search, funnels, bound, first_chunk_only=max_root is not None)
         body['request'] = steps
         body['candidates'] = returned
         body['search'] = scope
@@ -712,6 +753,46 @@ def explain(ctx, conn, query):
         if not body['suggestions'] and body['request']:
             body['suggestions'] = _request_suggestions(body['request'])
     return body
+
+
+@db_api.reader
+def explain(ctx, conn, query):
+    """The explanation of ``query`` (a request_group.CandidateQuery), as
+    the JSON body of GET /allocation_candidates/explain.
+
+    A bounded query is explained as the candidate query runs it: when its
+    first chunk of trees (in root id order) yields the limit, the search
+    stops there, and so do the group counts (the body says so); otherwise
+    every tree is counted."""
+    conf = ctx.config.placement
+    trait_names = {}
+    names = set(query.root_traits.names())
+    for group in query.groups:
+        names |= group.traits.names()
+    if names:
+        trait_names = {tid: name for name, tid in
+                       sql.trait_ids(conn, names).items()}
+    bound = query.limit
+    if conf.max_allocation_candidates > 0:
+        bound = min(bound or conf.max_allocation_candidates,
+                    conf.max_allocation_candidates)
+    if bound:
+        bound = min(bound, sys.maxsize)
+    if bound and not conf.randomize_allocation_candidates:
+        size = min(max(candidates._FIRST_CHUNK, 2 * bound),
+                   candidates._MAX_CHUNK)
+        chunk = sql.roots_after(conn, None, size)
+        if len(chunk) == size:  # more trees than one chunk
+            body = _scoped(conn, query, trait_names, bound,
+                           max_root=chunk[-1])
+            if body['candidates'] >= bound:
+                body['search']['note'] = (
+                    'the search stopped at the limit, like the candidate '
+                    'query: it examined the first %d trees (by root id), '
+                    'and the group and tree counts cover those trees'
+                    % len(chunk))
+                return body
+    return _scoped(conn, query, trait_names, bound)
 
 
 def _request_suggestions(steps):
