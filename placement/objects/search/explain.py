@@ -520,8 +520,8 @@ def _worth_searching(search, funnels):
         return True, None
     if any(f.group.single for f in empty) or search.sharing_trait is None:
         return False, None
-    (group,) = [f.group for f in empty]
     (funnel,) = empty
+    group = funnel.group
     traits_of, _aggs = sql.memberships(search.conn, {search.sharing_trait},
                                        set())
     sharing = set(traits_of)
