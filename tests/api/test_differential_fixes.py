@@ -275,3 +275,25 @@ def test_usages_by_type_list_the_type_of_the_first_class_first(client, db):
                                         'MEMORY_MB']
     assert list(usages['unknown']) == ['MEMORY_MB', 'consumer_count',
                                        'DISK_GB']
+
+
+def test_a_resourceless_group_that_only_forbids_selects_nothing(client,
+                                                                db):
+    """As upstream: a resourceless group (1.36) selects providers by what
+    it requires; one that only forbids traits or aggregates selects none,
+    so the request finds nothing."""
+    client.put('/traits/CUSTOM_T1')
+    root = data.create_provider(db, 'root')
+    data.set_traits(db, root, 'CUSTOM_T1')
+    numa = data.create_provider(db, 'numa', parent=root)
+    data.add_inventory(db, numa, 'VCPU', 4)
+    data.set_traits(db, numa, 'HW_NUMA_ROOT')
+    base = ('/allocation_candidates?resources3=VCPU:3&group_policy=none'
+            '&same_subtree=_G0,3&')
+    for group, found in (('required_G0=!HW_NUMA_ROOT', 0),
+                         ('member_of_G0=!' + data.new_uuid(), 0),
+                         ('required_G0=CUSTOM_T1,!HW_NUMA_ROOT', 1),
+                         ('required_G0=CUSTOM_T1', 1)):
+        response = client.get(base + group)
+        assert response.status == 200, response.json
+        assert len(response.json['allocation_requests']) == found, group

@@ -132,8 +132,6 @@ def _sharing_only_unsuffixed(request, upstream, ours, cls, text):
     groups = {k: v for k, v in query if k.startswith('resources')}
     if 'resources' not in groups or len(groups) < 2:
         return False
-    classes = {item.partition(':')[0]: key for key, value in groups.items()
-               for item in value.split(',')}
     summaries = ours.json['provider_summaries']
 
     def sharing(uuid):
@@ -143,11 +141,11 @@ def _sharing_only_unsuffixed(request, upstream, ours, cls, text):
     def unsuffixed_providers(candidate):
         if 'mappings' in candidate:
             return candidate['mappings'].get('')
-        # Before 1.34: the providers of the classes only the unsuffixed
-        # group asks for (None when a suffixed group asks for one too).
-        own = {name for name, key in classes.items() if key == 'resources'}
-        if len(own) != len(groups['resources'].split(',')):
-            return None
+        # Before 1.34: the providers of every class the unsuffixed group
+        # asks for (if they are all sharing providers, so are the ones
+        # that serve the unsuffixed group).
+        own = {item.partition(':')[0]
+               for item in groups['resources'].split(',')}
         return [uuid for uuid, entry in candidate['allocations'].items()
                 if own & set(entry['resources'])]
     for candidate in extra:

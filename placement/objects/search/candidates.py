@@ -96,7 +96,13 @@ class _Group:
                           if group.in_tree else None)
         self.impossible = (any(not s for s in self.member_of) or
                            (group.in_tree is not None and
-                            self.tree_root is None))
+                            self.tree_root is None) or
+                           # As upstream reads a resourceless group: only
+                           # what it requires (traits, aggregates) selects
+                           # providers; forbidding alone selects none.
+                           (not self.resources and not self.member_of and
+                            not (self.traits.required or
+                                 self.traits.any_of)))
 
 
 class _Search:
