@@ -442,3 +442,46 @@ def test_policy_denies_non_admin(client, db):
                                            'x-roles': 'reader',
                                            'x-project-id': 'p'})
     assert response.status == 403
+
+
+def test_unsuffixed_traits_narrow_trees_but_sharing_providers_may_hold_them(
+        client, db):
+    """The unsuffixed group gathers its required traits over the providers
+    it uses: a trait on a provider that serves nothing does not count, a
+    sharing provider that serves the group does (answers as upstream
+    16.0.0 gives them)."""
+    for name in ('CUSTOM_T', 'CUSTOM_S'):
+        client.put('/traits/' + name)
+    aggregate = data.new_uuid()
+    lent = data.create_provider(db, 'lent')
+    data.add_inventory(db, lent, 'VCPU', 4)
+    data.set_traits(db, data.create_provider(db, 'idle-child', parent=lent),
+                    'CUSTOM_T')
+    holder = data.create_provider(db, 'holder')
+    data.add_inventory(db, holder, 'VCPU', 4)
+    data.set_traits(db, holder, 'CUSTOM_T')
+    plain = data.create_provider(db, 'plain')
+    data.add_inventory(db, plain, 'VCPU', 4)
+    pool = data.create_provider(db, 'pool')
+    data.add_inventory(db, pool, 'DISK_GB', 100)
+    data.set_traits(db, pool, 'MISC_SHARES_VIA_AGGREGATE', 'CUSTOM_S')
+    for rp in (lent, holder, plain, pool):
+        data.set_aggregates(db, rp, aggregate)
+    name = {rp.uuid: rp.name for rp in (lent, holder, plain, pool)}
+
+    def found(query):
+        response = client.get('/allocation_candidates?' + query)
+        assert response.status == 200, response.json
+        return sorted(sorted(name[u] for u in c['allocations'])
+                      for c in response.json['allocation_requests'])
+    assert found('resources=VCPU:1&required=CUSTOM_T') == [['holder']]
+    assert found('resources=VCPU:1,DISK_GB:10&required=CUSTOM_S') == [
+        ['holder', 'pool'], ['lent', 'pool'], ['plain', 'pool']]
+    assert found('resources=VCPU:1&required=CUSTOM_S') == []
+    assert found('resources=VCPU:1,DISK_GB:10&required=CUSTOM_T,CUSTOM_S'
+                 ) == [['holder', 'pool']]
+    assert found('resources=VCPU:1,DISK_GB:10'
+                 '&required=in:CUSTOM_T,CUSTOM_S') == [
+        ['holder', 'pool'], ['lent', 'pool'], ['plain', 'pool']]
+    assert found('resources=VCPU:1&required=in:CUSTOM_T,CUSTOM_S') == [
+        ['holder']]

@@ -297,3 +297,31 @@ def test_a_resourceless_group_that_only_forbids_selects_nothing(client,
         response = client.get(base + group)
         assert response.status == 200, response.json
         assert len(response.json['allocation_requests']) == found, group
+
+
+def test_a_resourceless_group_keeps_to_its_in_tree(client, db):
+    """Upstream ignores in_tree of a group without resources (an upstream
+    bug, doc/deviations.rst) and answers both trees here: the group is
+    mapped inside its tree or the request finds nothing."""
+    client.put('/traits/CUSTOM_T1')
+    numa_of = {}
+    for name in ('first', 'second'):
+        root = data.create_provider(db, name)
+        numa = data.create_provider(db, name + '-numa', parent=root)
+        data.add_inventory(db, numa, 'VCPU', 4)
+        nic = data.create_provider(db, name + '-nic', parent=numa)
+        data.set_traits(db, nic, 'CUSTOM_T1')
+        numa_of[root.uuid] = (numa.uuid, nic.uuid)
+    empty = data.create_provider(db, 'empty')
+    base = ('/allocation_candidates?resources_G0=VCPU:1'
+            '&required_G1=CUSTOM_T1&same_subtree=_G0,_G1'
+            '&group_policy=none&in_tree_G1=')
+    for root_uuid, (numa, nic) in numa_of.items():
+        response = client.get(base + root_uuid)
+        assert response.status == 200, response.json
+        assert [c['mappings'] for c in
+                response.json['allocation_requests']] == [
+            {'_G0': [numa], '_G1': [nic]}]
+    outside = client.get(base + empty.uuid)
+    assert outside.status == 200
+    assert outside.json['allocation_requests'] == []

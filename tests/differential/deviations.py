@@ -155,6 +155,44 @@ def _sharing_only_unsuffixed(request, upstream, ours, cls, text):
     return True
 
 
+def _resourceless_in_tree(request, upstream, ours, cls, text):
+    """Upstream ignores in_tree<suffix> of a group that asks no resources
+    and maps it to a provider of any tree; here the group keeps to the
+    tree. Ours are upstream's less exactly the candidates that map such a
+    group outside its tree."""
+    if (request.path != '/allocation_candidates' or cls != 'body' or
+            upstream.status != 200 or ours.status != 200):
+        return False
+    query = request.query if isinstance(request.query, list) else []
+    resourced = {k[len('resources'):] for k, _ in query
+                 if k.startswith('resources')}
+    in_tree = {k[len('in_tree'):]: v for k, v in query
+               if k.startswith('in_tree') and k != 'in_tree'}
+    in_tree = {suffix: uuid for suffix, uuid in in_tree.items()
+               if suffix not in resourced}
+    if not in_tree:
+        return False
+    key = compare.canonical
+    mine = {json.dumps(key(c), sort_keys=True)
+            for c in ours.json['allocation_requests']}
+    theirs = upstream.json['allocation_requests']
+    extra = [c for c in theirs
+             if json.dumps(key(c), sort_keys=True) not in mine]
+    if not extra or len(theirs) - len(extra) != len(mine):
+        return False
+    summaries = upstream.json['provider_summaries']
+
+    def root(uuid):
+        return summaries.get(uuid, {}).get('root_provider_uuid')
+
+    def outside(candidate):
+        mappings = candidate.get('mappings') or {}
+        return any(root(rp) != root(uuid) or root(uuid) is None
+                   for suffix, uuid in in_tree.items()
+                   for rp in mappings.get(suffix, ()))
+    return all(outside(c) for c in extra)
+
+
 def _vary_on_errors(request, upstream, ours, cls, text):
     return (cls == 'header' and text.startswith('vary:') and
             upstream.status >= 400)
@@ -177,6 +215,7 @@ KNOWN = [
     ('Upstream over-counts under isolate', _upstream_overcounts),
     ('Sharing providers alone for the unsuffixed group',
      _sharing_only_unsuffixed),
+    ('in_tree of a resourceless group', _resourceless_in_tree),
 ]
 
 

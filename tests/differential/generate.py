@@ -1074,8 +1074,11 @@ def random_trees(w):
                 yield from provider(numa, [cls[2]],
                                     rng.sample(traits, rng.randint(0, 2)))
     if rng.random() < 0.7:
+        # Sometimes with a trait a tree may lack: the unsuffixed group can
+        # take a required trait from a sharing provider.
         share, gen = yield from provider(
-            None, [disk], ['MISC_SHARES_VIA_AGGREGATE'])
+            None, [disk], ['MISC_SHARES_VIA_AGGREGATE'] +
+            rng.sample(traits, rng.randint(0, 1)))
         yield Request('PUT', '/resource_providers/%s/aggregates' % share,
                       body={'aggregates': [agg],
                             'resource_provider_generation': gen})

@@ -62,6 +62,9 @@ _FIRST_CHUNK = 256
 _MAX_CHUNK = 2 ** 31 - 1
 # Beyond this many ids, read every row rather than send the list.
 _IN_LIMIT = 500
+# Beyond this many known (provider, class) rows, summaries read them again
+# rather than name them.
+_KNOWN_ROWS_LIMIT = 5000
 
 
 def _fits(inventory, amount):
@@ -94,6 +97,11 @@ class _Group:
                                group.aggregates.forbidden if u in agg_ids}
         self.tree_root = (tree_roots.get(group.in_tree)
                           if group.in_tree else None)
+        # The unsuffixed group's trait sets that only a provider of the
+        # candidate's own tree can hold (see _Search.load_common), and the
+        # sharing providers exempt from that test.
+        self.tree_traits = []
+        self.sharing_ids = _NO_IDS
         self.impossible = (any(not s for s in self.member_of) or
                            (group.in_tree is not None and
                             self.tree_root is None) or
@@ -172,6 +180,7 @@ class _Search:
             self.sharing = {rp for rp, ids in self.traits_of.items()
                             if self.sharing_trait in ids}
         self.resourceful = [g for g in self.groups if g.resources]
+        self._narrow_to_trees_with_traits()
         self.sharing_by_class = collections.defaultdict(list)
         # Tree structure is read only for the checks that need it.
         self.need_members = bool(self.query.same_subtrees or any(
@@ -194,6 +203,24 @@ class _Search:
                 rows = sql.capacity_rows(self.conn, self.resourceful,
                                          provider_ids=self.sharing)
                 self._add_sharing_rows(rows)
+
+    def _narrow_to_trees_with_traits(self):
+        """The unsuffixed group gathers its traits over the providers it
+        uses, in its tree and sharing providers. A trait (or any-of set)
+        that no sharing provider holds must then be in the tree: SQL reads
+        only the trees that have it (the search checks the rest)."""
+        held_by_sharing = set()
+        for rp_id in self.sharing:
+            held_by_sharing |= self.traits_of.get(rp_id, _NO_IDS)
+        sharing_ids = frozenset(self.sharing)
+        for group in self.resourceful:
+            if group.single:
+                continue
+            sets = [{t} for t in sorted(group.traits.required)]
+            sets += [set(s) for s in group.traits.any_of]
+            group.tree_traits = [s for s in sets
+                                 if not s & held_by_sharing]
+            group.sharing_ids = sharing_ids
 
     def _add_sharing_rows(self, rows):
         self._add_rows(rows, self.sharing_by_class)
@@ -780,19 +807,29 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
     if not all_resources:
         class_ids = {cid for g in search.groups for cid in g.resources}
     # The search already read the rows that can serve a group; only the
-    # other inventories of these trees are read here.
-    # (Unless a group filters providers: the complement of its filter
-    # would cost more than the rows it saves.)
+    # other inventories of these trees are read here. When a group
+    # filters providers, the complement of its filter would cost more
+    # than the rows it saves: the rows read are named instead (in a
+    # candidate's tree, a provider's row of a requested class was read
+    # exactly when it passed the filter of a group asking that class).
     known_groups = search.resourceful
+    known_rows = None
     if any(sql.group_is_filtered(g) for g in known_groups):
         known_groups = None
+        known_rows = collections.defaultdict(list)
+        for rp_id, class_id in search.inventory:
+            if rp_id in summaries:
+                known_rows[class_id].append(rp_id)
+        if sum(map(len, known_rows.values())) > _KNOWN_ROWS_LIMIT:
+            known_rows = None
     inventories = sql.summary_inventories(
-        conn, class_ids=class_ids, known_groups=known_groups, **where)
+        conn, class_ids=class_ids, known_groups=known_groups,
+        known_rows=known_rows, **where)
     names = dict(search.class_names)
     unknown = {row[1] for row in inventories} - set(names)
     if unknown:
         names.update(resource_class.names_for_ids(conn, unknown))
-    if known_groups:
+    if known_groups or known_rows:
         for (rp_id, class_id), row in search.inventory.items():
             summary = summaries.get(rp_id)
             if summary is not None:

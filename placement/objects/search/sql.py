@@ -142,6 +142,16 @@ def _providers_with(trait_ids):
             .where(_in(_rpt.c.trait_id, trait_ids)))
 
 
+def _roots_with(trait_ids):
+    """Subquery: root ids of the trees with a provider that has one of the
+    traits ``trait_ids``."""
+    holder = _rp.alias('holder')
+    return (sa.select(holder.c.root_provider_id)
+            .select_from(holder.join(
+                _rpt, _rpt.c.resource_provider_id == holder.c.id))
+            .where(_in(_rpt.c.trait_id, trait_ids)))
+
+
 def _in_trees(root_ids):
     """Subquery: ids of the providers in the trees ``root_ids`` (a list or
     a subquery)."""
@@ -195,6 +205,15 @@ def _group_filter(group):
             conditions.append(rp_id.in_(_providers_with([trait_id])))
         for trait_ids in traits.any_of:
             conditions.append(rp_id.in_(_providers_with(trait_ids)))
+    else:
+        # Only a tree with a provider holding the trait can gather it,
+        # unless a sharing provider holds it (then tree_traits leaves it
+        # out); sharing providers' own rows are always wanted.
+        for trait_ids in group.tree_traits:
+            in_tree = rp_id.in_(_in_trees(_roots_with(trait_ids)))
+            if group.sharing_ids:
+                in_tree = sa.or_(in_tree, _in(rp_id, group.sharing_ids))
+            conditions.append(in_tree)
     return conditions
 
 
@@ -393,11 +412,12 @@ def provider_uuids(conn, ids):
 
 
 def summary_inventories(conn, roots=None, provider_ids=None,
-                        class_ids=None, known_groups=None):
+                        class_ids=None, known_groups=None, known_rows=None):
     """(provider id, class id, capacity, used) of every inventory in the
     trees ``roots`` (or of the providers ``provider_ids``), only of
     ``class_ids`` when given, and without the rows capacity_rows gave for
-    ``known_groups`` (the caller has them)."""
+    ``known_groups`` or the rows ``known_rows`` ({class id: provider
+    ids}): the caller has them."""
     usage = (sa.select(_alloc.c.resource_provider_id,
                        _alloc.c.resource_class_id,
                        sa.func.sum(_alloc.c.used).label('used'))
@@ -417,6 +437,11 @@ def summary_inventories(conn, roots=None, provider_ids=None,
         sel = sel.where(_in(_inv.c.resource_class_id, class_ids))
     if known_groups:
         sel = sel.where(sa.not_(_serves(known_groups)))
+    if known_rows:
+        sel = sel.where(sa.not_(sa.or_(*(
+            sa.and_(_inv.c.resource_class_id == class_id,
+                    _in(_inv.c.resource_provider_id, rp_ids))
+            for class_id, rp_ids in sorted(known_rows.items())))))
     return _all(conn, sel)
 
 
