@@ -53,6 +53,22 @@ def _limited_candidates(request, upstream, ours, cls, text):
         ours.json['allocation_requests'])
 
 
+def _both_answered_candidates(request, upstream, ours, cls):
+    """Both sides answered GET /allocation_candidates and their bodies
+    differ."""
+    return (request.path == '/allocation_candidates' and cls == 'body' and
+            upstream.status == 200 and ours.status == 200)
+
+
+def _key(candidate):
+    """An allocation request as comparable text."""
+    return json.dumps(compare.canonical(candidate), sort_keys=True)
+
+
+def _keys(candidates):
+    return {_key(c) for c in candidates}
+
+
 def _requested_totals(request):
     """{class: amount} the whole query asks for (every group), or None
     when the query is not a plain list of pairs."""
@@ -86,8 +102,7 @@ def _upstream_overcounts(request, upstream, ours, cls, text):
     doc/deviations.rst); over-counted candidates also merge into one
     another, so it lists fewer. This service's allocate exactly the
     request, and include every exact candidate of upstream's."""
-    if (request.path != '/allocation_candidates' or cls != 'body' or
-            upstream.status != 200 or ours.status != 200):
+    if not _both_answered_candidates(request, upstream, ours, cls):
         return False
     try:
         wanted = _requested_totals(request)
@@ -100,10 +115,8 @@ def _upstream_overcounts(request, upstream, ours, cls, text):
     exact = [r for r in theirs if _allocated_totals(r) == wanted]
     if len(exact) == len(theirs):
         return False
-    mine_keys = {json.dumps(compare.canonical(r), sort_keys=True)
-                 for r in mine}
-    return (all(json.dumps(compare.canonical(r), sort_keys=True)
-                in mine_keys for r in exact) and
+    mine_keys = _keys(mine)
+    return (all(_key(r) in mine_keys for r in exact) and
             set(upstream.json['provider_summaries']) <= set(
                 ours.json['provider_summaries']))
 
@@ -113,16 +126,12 @@ def _sharing_only_unsuffixed(request, upstream, ours, cls, text):
     sharing providers alone when suffixed groups are served by a nested
     tree those share with (a flat tree keeps them): an upstream bug, see
     doc/deviations.rst. Ours are upstream's plus exactly those."""
-    if (request.path != '/allocation_candidates' or cls != 'body' or
-            upstream.status != 200 or ours.status != 200):
+    if not _both_answered_candidates(request, upstream, ours, cls):
         return False
-    key = compare.canonical
-    theirs = {json.dumps(key(c), sort_keys=True)
-              for c in upstream.json['allocation_requests']}
+    theirs = _keys(upstream.json['allocation_requests'])
     extra = [c for c in ours.json['allocation_requests']
-             if json.dumps(key(c), sort_keys=True) not in theirs]
-    mine = {json.dumps(key(c), sort_keys=True)
-            for c in ours.json['allocation_requests']}
+             if _key(c) not in theirs]
+    mine = _keys(ours.json['allocation_requests'])
     if not extra or not theirs <= mine:
         return False
     if not set(upstream.json['provider_summaries']) <= set(
@@ -160,8 +169,7 @@ def _resourceless_in_tree(request, upstream, ours, cls, text):
     and maps it to a provider of any tree; here the group keeps to the
     tree. Ours are upstream's less exactly the candidates that map such a
     group outside its tree."""
-    if (request.path != '/allocation_candidates' or cls != 'body' or
-            upstream.status != 200 or ours.status != 200):
+    if not _both_answered_candidates(request, upstream, ours, cls):
         return False
     query = request.query if isinstance(request.query, list) else []
     resourced = {k[len('resources'):] for k, _ in query
@@ -172,12 +180,9 @@ def _resourceless_in_tree(request, upstream, ours, cls, text):
                if suffix not in resourced}
     if not in_tree:
         return False
-    key = compare.canonical
-    mine = {json.dumps(key(c), sort_keys=True)
-            for c in ours.json['allocation_requests']}
+    mine = _keys(ours.json['allocation_requests'])
     theirs = upstream.json['allocation_requests']
-    extra = [c for c in theirs
-             if json.dumps(key(c), sort_keys=True) not in mine]
+    extra = [c for c in theirs if _key(c) not in mine]
     if not extra or len(theirs) - len(extra) != len(mine):
         return False
     summaries = upstream.json['provider_summaries']

@@ -98,7 +98,8 @@ class _Group:
         self.tree_root = (tree_roots.get(group.in_tree)
                           if group.in_tree else None)
         # The unsuffixed group's trait sets that only a provider of the
-        # candidate's own tree can hold (see _Search.load_common), and the
+        # candidate's own tree can hold (see
+        # _Search._narrow_to_trees_with_traits), and the
         # sharing providers exempt from that test.
         self.tree_traits = []
         self.sharing_ids = _NO_IDS
