@@ -1,7 +1,7 @@
 """Resource providers: create, show, update, delete one provider.
 
 The list (GET /resource_providers) lives in resource_provider_list; both
-serialise a provider with ``provider_body``.
+serialise providers with ``provider_serializer``.
 """
 import uuid as uuid_lib
 
@@ -36,19 +36,32 @@ def provider_url(req, uuid):
 def provider_body(req, rp):
     """The JSON of provider ``rp`` as the request's microversion shows
     it."""
+    return provider_serializer(req)(rp)
+
+
+def provider_serializer(req):
+    """provider_body for many providers: the microversion's fields and
+    links are worked out once, not per provider."""
     version = util.version(req)
-    base = provider_url(req, rp.uuid)
-    body = {
-        'uuid': rp.uuid,
-        'name': rp.name,
-        'generation': rp.generation,
-        'links': [{'rel': rel, 'href': base + suffix}
-                  for rel, suffix, since in _LINKS if version >= since],
-    }
-    if version >= (1, 14):
-        body['parent_provider_uuid'] = rp.parent_provider_uuid
-        body['root_provider_uuid'] = rp.root_provider_uuid
-    return body
+    prefix = provider_url(req, '')
+    links = [(rel, suffix) for rel, suffix, since in _LINKS
+             if version >= since]
+    with_tree = version >= (1, 14)
+
+    def body_of(rp):
+        base = prefix + rp.uuid
+        body = {
+            'uuid': rp.uuid,
+            'name': rp.name,
+            'generation': rp.generation,
+            'links': [{'rel': rel, 'href': base + suffix}
+                      for rel, suffix in links],
+        }
+        if with_tree:
+            body['parent_provider_uuid'] = rp.parent_provider_uuid
+            body['root_provider_uuid'] = rp.root_provider_uuid
+        return body
+    return body_of
 
 
 def not_found(uuid, suffix=''):

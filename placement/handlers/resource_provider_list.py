@@ -23,8 +23,8 @@ def _response(req, flt):
     # The providers and the body die when this returns, before the
     # garbage collector resumes (see allocation_candidate).
     found = provider_search.list_providers(util.context(req), flt)
-    body = {'resource_providers': [
-        resource_provider.provider_body(req, rp) for rp in found]}
+    body_of = resource_provider.provider_serializer(req)
+    body = {'resource_providers': [body_of(rp) for rp in found]}
     return util.json_response(
         req, body, last_modified=util.latest(
             t for rp in found for t in (rp.created_at, rp.updated_at)))

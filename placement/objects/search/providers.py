@@ -21,4 +21,4 @@ def list_providers(ctx, conn, flt):
         # need not be asked with a number its integers cannot hold).
         return []
     rows = sql.list_providers(conn, flt, class_amounts, trait_id_of)
-    return [resource_provider.ResourceProvider(**row) for row in rows]
+    return resource_provider.from_rows(rows)

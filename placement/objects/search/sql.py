@@ -178,23 +178,43 @@ def group_is_filtered(group):
     return bool(_group_filter(group))
 
 
-def _group_filter(group):
+def _group_filter(group, row_root=None):
     """Conditions on the provider of an inventory row that every provider
     serving ``group`` meets (the search checks the rest exactly). They
     test inventories.resource_provider_id against subqueries rather than
     joining resource_providers: the planner cannot estimate the capacity
-    conditions and would pick a row-by-row join."""
+    conditions and would pick a row-by-row join. A statement that joins
+    it anyway passes its root id column as ``row_root``: the conditions
+    on the tree then test that column, which MariaDB evaluates in half
+    the time of the same test through a subquery of the tree's
+    members."""
     rp_id = _inv.c.resource_provider_id
+
+    def tree_in(roots):
+        if row_root is not None:
+            return row_root.in_(roots)
+        return rp_id.in_(_in_trees(roots))
+
+    def self_or_root_in(agg_ids):
+        if row_root is None:
+            return rp_id.in_(_self_or_root_in(agg_ids))
+        members = _providers_in(agg_ids)
+        return sa.or_(rp_id.in_(members), row_root.in_(members))
+
     conditions = []
     if group.tree_root is not None:
-        conditions.append(rp_id.in_(_in_trees([group.tree_root])))
+        conditions.append(tree_in([group.tree_root]))
     # A suffixed group's provider is in the aggregates itself; for the
     # unsuffixed group the provider or its root is.
-    in_aggregates = _providers_in if group.single else _self_or_root_in
+    if group.single:
+        def in_aggregates(agg_ids):
+            return rp_id.in_(_providers_in(agg_ids))
+    else:
+        in_aggregates = self_or_root_in
     for agg_ids in group.member_of:
-        conditions.append(rp_id.in_(in_aggregates(agg_ids)))
+        conditions.append(in_aggregates(agg_ids))
     if group.forbidden_aggs:
-        conditions.append(rp_id.not_in(in_aggregates(group.forbidden_aggs)))
+        conditions.append(sa.not_(in_aggregates(group.forbidden_aggs)))
     traits = group.traits
     if traits.forbidden:
         conditions.append(rp_id.not_in(_providers_with(traits.forbidden)))
@@ -210,23 +230,24 @@ def _group_filter(group):
         # unless a sharing provider holds it (then tree_traits leaves it
         # out); sharing providers' own rows are always wanted.
         for trait_ids in group.tree_traits:
-            in_tree = rp_id.in_(_in_trees(_roots_with(trait_ids)))
+            in_tree = tree_in(_roots_with(trait_ids))
             if group.sharing_ids:
                 in_tree = sa.or_(in_tree, _in(rp_id, group.sharing_ids))
             conditions.append(in_tree)
     return conditions
 
 
-def _serves(groups):
+def _serves(groups, row_root=None):
     """SQL condition: an inventory row is of a class some group asks for,
-    on a provider that group may use. Whether the amount fits is checked
-    by the caller: the planner cannot estimate capacity arithmetic and
-    would choose row-by-row joins for it."""
+    on a provider that group may use (``row_root``: see _group_filter).
+    Whether the amount fits is checked by the caller: the planner cannot
+    estimate capacity arithmetic and would choose row-by-row joins for
+    it."""
     serves = []
     for group in groups:
         serves.append(sa.and_(
             _in(_inv.c.resource_class_id, group.resources),
-            *_group_filter(group)))
+            *_group_filter(group, row_root)))
     return sa.or_(*serves)
 
 
@@ -261,7 +282,7 @@ def capacity_rows(conn, groups, provider_ids=None, root_range=None,
             .outerjoin(usage, sa.and_(
                 usage.c.resource_provider_id == _inv.c.resource_provider_id,
                 usage.c.resource_class_id == _inv.c.resource_class_id)))
-        .where(_serves(groups)))
+        .where(_serves(groups, row_root=_rp.c.root_provider_id)))
     if root_range is not None:
         sel = sel.where(_root_range(_rp.c.root_provider_id, root_range))
     if roots is not None:
@@ -468,7 +489,7 @@ def _with_trait(trait_id_list):
 
 
 def list_providers(conn, flt, class_amounts, trait_id_of):
-    """Rows (as mappings with the fields of ResourceProvider) of the
+    """Rows (tuples in the order of ResourceProvider's fields) of the
     providers matching a ProviderFilter whose classes and traits are
     resolved to ids (``class_amounts`` {class id: amount}, ``trait_id_of``
     {name: id})."""
@@ -496,20 +517,28 @@ def list_providers(conn, flt, class_amounts, trait_id_of):
         select = select.where(_rp.c.id.not_in(
             _with_trait([trait_id_of[n] for n in flt.traits.forbidden])))
     if class_amounts:
+        # Only the class is a WHERE condition; whether the row fits is
+        # counted in HAVING. Written as a filter, the capacity arithmetic
+        # made the planner expect one matching provider and join the
+        # thousands there are row by row (68 against 49 ms for 5,951 of
+        # 10,000 providers on an analysed PostgreSQL). At most one row per
+        # (provider, class), so ">=" says "every class fits"; it is an
+        # inequality so that the planner expects many groups, not few.
         usage = _usage(class_ids=class_amounts)
         used = sa.func.coalesce(usage.c.used, 0)
+        fitting_rows = sa.func.sum(sa.case(*[
+            (sa.and_(_inv.c.resource_class_id == class_id,
+                     _fits(amount, used)), 1)
+            for class_id, amount in sorted(class_amounts.items())],
+            else_=0))
         fits = (
             sa.select(_inv.c.resource_provider_id)
             .select_from(_inv.outerjoin(usage, sa.and_(
                 usage.c.resource_provider_id ==
                 _inv.c.resource_provider_id,
                 usage.c.resource_class_id == _inv.c.resource_class_id)))
-            .where(sa.or_(*[
-                sa.and_(_inv.c.resource_class_id == class_id,
-                        _fits(amount, used))
-                for class_id, amount in sorted(class_amounts.items())]))
+            .where(_in(_inv.c.resource_class_id, class_amounts))
             .group_by(_inv.c.resource_provider_id)
-            .having(sa.func.count(_inv.c.resource_class_id) ==
-                    len(class_amounts)))
+            .having(fitting_rows >= len(class_amounts)))
         select = select.where(_rp.c.id.in_(fits))
-    return conn.execute(select.order_by(_rp.c.id)).mappings().all()
+    return conn.execute(select.order_by(_rp.c.id)).all()
