@@ -485,3 +485,48 @@ def test_unsuffixed_traits_narrow_trees_but_sharing_providers_may_hold_them(
         ['holder', 'pool'], ['lent', 'pool'], ['plain', 'pool']]
     assert found('resources=VCPU:1&required=in:CUSTOM_T,CUSTOM_S') == [
         ['holder']]
+
+
+def test_a_trait_only_sharing_providers_hold_narrows_to_the_trees_they_serve(
+        client, db):
+    """A required trait that a sharing provider holds is met by the trees
+    that provider serves (one of their providers is in its aggregate, not
+    necessarily the root) and by trees holding it themselves; a tree
+    served only by sharing providers without it gets nothing."""
+    client.put('/traits/CUSTOM_S')
+    near_agg, far_agg = data.new_uuid(), data.new_uuid()
+    providers = []
+
+    def provider(name, aggregate=None, parent=None, vcpu=4, disk=0,
+                 traits=()):
+        rp = data.create_provider(db, name, parent=parent)
+        if vcpu:
+            data.add_inventory(db, rp, 'VCPU', vcpu)
+        if disk:
+            data.add_inventory(db, rp, 'DISK_GB', disk)
+        if traits:
+            data.set_traits(db, rp, *traits)
+        if aggregate:
+            data.set_aggregates(db, rp, aggregate)
+        providers.append(rp)
+        return rp
+    provider('pool_s', near_agg, vcpu=0, disk=100,
+             traits=('MISC_SHARES_VIA_AGGREGATE', 'CUSTOM_S'))
+    provider('pool_x', far_agg, vcpu=0, disk=100,
+             traits=('MISC_SHARES_VIA_AGGREGATE',))
+    provider('near', near_agg)
+    provider('far', far_agg)
+    provider('own', far_agg, traits=('CUSTOM_S',))
+    deep = provider('deep')
+    provider('deep-child', near_agg, parent=deep, vcpu=0)
+    name = {rp.uuid: rp.name for rp in providers}
+
+    response = client.get('/allocation_candidates?resources=VCPU:1,'
+                          'DISK_GB:10&required=CUSTOM_S')
+    assert response.status == 200, response.json
+    assert sorted(sorted(name[u] for u in c['allocations'])
+                  for c in response.json['allocation_requests']) == [
+        ['deep', 'pool_s'], ['near', 'pool_s'], ['own', 'pool_x']]
+    # The summaries are the trees of the candidates and the pools.
+    assert sorted(name[u] for u in response.json['provider_summaries']) == [
+        'deep', 'deep-child', 'near', 'own', 'pool_s', 'pool_x']

@@ -152,6 +152,19 @@ def _roots_with(trait_ids):
             .where(_in(_rpt.c.trait_id, trait_ids)))
 
 
+def _roots_sharing_with(sharing_ids):
+    """Subquery: root ids of the trees that the sharing providers
+    ``sharing_ids`` serve (a provider in one of their aggregates)."""
+    member = _rp.alias('member')
+    theirs = _rpa.alias('theirs')
+    return (sa.select(member.c.root_provider_id)
+            .select_from(_rpa.join(
+                member, member.c.id == _rpa.c.resource_provider_id))
+            .where(_rpa.c.aggregate_id.in_(
+                sa.select(theirs.c.aggregate_id)
+                .where(_in(theirs.c.resource_provider_id, sharing_ids)))))
+
+
 def _in_trees(root_ids):
     """Subquery: ids of the providers in the trees ``root_ids`` (a list or
     a subquery)."""
@@ -227,10 +240,13 @@ def _group_filter(group, row_root=None):
             conditions.append(rp_id.in_(_providers_with(trait_ids)))
     else:
         # Only a tree with a provider holding the trait can gather it,
-        # unless a sharing provider holds it (then tree_traits leaves it
-        # out); sharing providers' own rows are always wanted.
-        for trait_ids in group.tree_traits:
+        # or a tree that a sharing provider holding it serves; sharing
+        # providers' own rows are always wanted.
+        for trait_ids, holders in group.tree_traits:
             in_tree = tree_in(_roots_with(trait_ids))
+            if holders:
+                in_tree = sa.or_(in_tree, tree_in(_roots_sharing_with(
+                    holders)))
             if group.sharing_ids:
                 in_tree = sa.or_(in_tree, _in(rp_id, group.sharing_ids))
             conditions.append(in_tree)
