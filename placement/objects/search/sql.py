@@ -4,7 +4,8 @@ list), SQLAlchemy Core only.
 The statements are set-based and their number per request is fixed: each
 one answers a question about all providers at once ("which providers have
 room for 1 VCPU", "which providers have any of these traits"), never one
-provider at a time. Lists of ids are bound as expanding IN parameters.
+provider at a time. Short lists of ids are bound as IN parameters, long
+ones written into the statement (_in).
 
 Usage is always computed the same way: SUM(allocations.used) grouped by
 (provider, class), outer-joined to inventories; capacity is
@@ -13,6 +14,7 @@ Usage is always computed the same way: SUM(allocations.used) grouped by
 import collections
 
 import sqlalchemy as sa
+import sqlalchemy.ext.compiler
 
 from placement.db import tables
 from placement import exception
@@ -47,14 +49,52 @@ def _all(conn, statement):
 
 
 def _in(column, ids):
-    """``column IN ids`` for a set of integer ids. Long lists are inlined
+    """``column IN ids`` for a set of integer ids. Long lists are written
     into the statement: integers need no quoting, and one bound parameter
     per id costs more than the query itself once there are hundreds."""
     ids = sorted(ids)
     if len(ids) > 64:
-        return column.in_(sa.bindparam(None, ids, expanding=True,
-                                       literal_execute=True))
+        return _IdsIn(column, ids)
     return column.in_(ids)
+
+
+class _IdsIn(sa.sql.expression.ColumnElement):
+    """``column IN (1, 2, ...)`` with the ids in the statement's text.
+    SQLAlchemy's literal rendering takes microseconds per value, 16 ms
+    for the 4,000 ids of ac_perfload at 10,000 providers; joining the
+    decimal strings takes a hundredth of that. A statement holding one is
+    compiled each time instead of cached (it would be cached per id
+    list)."""
+    type = sa.Boolean()
+    # A condition in itself: without this, dialects with no boolean type
+    # would write "... IN (...) = 1".
+    _is_implicitly_boolean = True
+    inherit_cache = False
+
+    def __init__(self, column, ids, negated=False):
+        self.column = column
+        self.ids = ids
+        self.negated = negated
+
+    def _negate(self):
+        # NOT IN, as SQLAlchemy writes a negated in_() (its generic
+        # negation is "... = 0" on MySQL and SQLite).
+        return _IdsIn(self.column, self.ids, not self.negated)
+
+    @property
+    def _from_objects(self):
+        return self.column._from_objects
+
+    def get_children(self, **kwargs):
+        return (self.column,)
+
+
+@sa.ext.compiler.compiles(_IdsIn)
+def _render_ids_in(element, compiler, **kw):
+    # %d refuses anything but a number: nothing else reaches the text.
+    return '%s %s (%s)' % (compiler.process(element.column, **kw),
+                           'NOT IN' if element.negated else 'IN',
+                           ','.join(['%d' % i for i in element.ids]))
 
 
 def _usage(class_ids=None, provider_ids=None):
