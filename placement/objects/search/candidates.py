@@ -792,6 +792,11 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
             providers = [p for p in providers if p[3] in roots]
         else:
             providers = [p for p in providers if p[0] in in_candidates]
+    if where:
+        # The trees' providers are known now: the statements below name
+        # them rather than find them again through their roots (a join
+        # that PostgreSQL hashed against every provider of the cloud).
+        where = {'provider_ids': [row[0] for row in providers]}
     uuid_of = {rp_id: uuid for rp_id, uuid, _p, _r in providers}
     summaries = {}
     for rp_id, uuid, parent_id, root_id in providers:
