@@ -183,6 +183,10 @@ class _Search:
                             if self.sharing_trait in ids}
         self.resourceful = [g for g in self.groups if g.resources]
         self._narrow_to_trees_with_traits()
+        # Whether SQL reads only some trees of the cloud (a group's
+        # filter), decided once for the loading and the summaries.
+        self.narrowed = any(sql.group_is_filtered(g)
+                            for g in self.resourceful)
         self.sharing_by_class = collections.defaultdict(list)
         # Tree structure is read only for the checks that need it.
         self.need_members = bool(self.query.same_subtrees or any(
@@ -294,8 +298,7 @@ class _Search:
             rows = sql.capacity_rows(self.conn, self.resourceful,
                                      root_range=root_range, id_range=id_range)
             self._add_tree_rows(rows, seen_roots)
-        if roots is None and not any(sql.group_is_filtered(g)
-                                     for g in self.resourceful):
+        if roots is None and not self.narrowed:
             # Every tree with a requested class: the size of the cloud as
             # far as the summaries' choice of statement goes. When SQL
             # narrowed the trees it would be the size of the answer.
@@ -825,7 +828,7 @@ def _summaries(conn, search, candidates, all_resources, with_traits):
     # exactly when it passed the filter of a group asking that class).
     known_groups = search.resourceful
     known_rows = None
-    if any(sql.group_is_filtered(g) for g in known_groups):
+    if search.narrowed:
         known_groups = None
         known_rows = collections.defaultdict(list)
         for rp_id, class_id in search.inventory:

@@ -248,7 +248,11 @@ def _group_filter(group, row_root=None):
             return row_root.in_(roots)
         return rp_id.in_(_in_trees(roots))
 
-    def self_or_root_in(agg_ids):
+    def in_aggregates(agg_ids):
+        # A suffixed group's provider is in the aggregates itself; for
+        # the unsuffixed group the provider or its root is.
+        if group.single:
+            return rp_id.in_(_providers_in(agg_ids))
         if row_root is None:
             return rp_id.in_(_self_or_root_in(agg_ids))
         members = _providers_in(agg_ids)
@@ -257,13 +261,6 @@ def _group_filter(group, row_root=None):
     conditions = []
     if group.tree_root is not None:
         conditions.append(tree_in([group.tree_root]))
-    # A suffixed group's provider is in the aggregates itself; for the
-    # unsuffixed group the provider or its root is.
-    if group.single:
-        def in_aggregates(agg_ids):
-            return rp_id.in_(_providers_in(agg_ids))
-    else:
-        in_aggregates = self_or_root_in
     for agg_ids in group.member_of:
         conditions.append(in_aggregates(agg_ids))
     if group.forbidden_aggs:
